@@ -1,0 +1,55 @@
+# The two commands of the README:
+#   make run    build everything (tools included) and start the server with the app on :4040
+#   make test   install what the tests need and run every test
+# Every step prints "TIMING <step> <seconds>" (scripts/step.sh).
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/tests/e2e/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
+STEP := scripts/step.sh
+WASM := --target wasm32-unknown-unknown -p cinder-web -p cinder-profile
+
+.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bootstrap-build bootstrap-test clean
+
+run: build
+	./target/release/cinder server $(ARGS)
+
+build: bootstrap-build
+	@$(STEP) trunk-build trunk build --release --locked --offline
+	@$(STEP) server-release cargo build --release --locked -p cinder-server --features embed
+
+# The web app alone, into dist/ (what `--ui-dir dist` serves during development).
+web: bootstrap-build
+	@$(STEP) trunk-build trunk build --release --locked --offline
+
+test: bootstrap-test fmt-check clippy test-host build test-wasm test-e2e
+	@echo "make test: every step passed"
+
+bootstrap-build:
+	@$(STEP) bootstrap scripts/bootstrap.sh build
+
+bootstrap-test:
+	@$(STEP) bootstrap scripts/bootstrap.sh test
+
+fmt-check:
+	@$(STEP) fmt cargo fmt --all -- --check
+
+clippy:
+	@$(STEP) clippy-host cargo clippy --workspace --all-targets --locked -- -D warnings
+	@$(STEP) clippy-wasm cargo clippy $(WASM) --all-targets --locked -- -D warnings
+
+test-host:
+	@$(STEP) test-host cargo test --workspace --locked
+
+# --tests skips the empty doc-test pass, so the last line counts the browser tests.
+test-wasm:
+	@$(STEP) test-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --tests
+
+test-e2e:
+	@$(STEP) test-e2e bash -c 'cd tests/e2e && node --test'
+
+clean:
+	cargo clean
+	rm -rf dist

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs every tool the build and the tests need, from crates.io, npm and Debian only.
+# Idempotent and version-checked: a tool already at the pinned version is left alone, so a
+# warm machine pays nothing. Used by `make run` and `make test`; see guide/toolchain.md in
+# ../shared for why each pin and flag is what it is.
+#   scripts/bootstrap.sh build   tools to build and run (wasm target, trunk, wasm-bindgen, wasm-opt)
+#   scripts/bootstrap.sh test    the above, plus Chromium, chromedriver and playwright-core
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate in Cargo.lock
+want=${1:-test}
+
+lock_version() { grep -A1 "^name = \"$1\"$" Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p'; }
+if [ "$(lock_version wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
+  echo "bootstrap: Cargo.lock has wasm-bindgen $(lock_version wasm-bindgen), expected $WASM_BINDGEN_VERSION" >&2
+  exit 1
+fi
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "bootstrap: adding rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VERSION"; then
+  echo "bootstrap: installing trunk $TRUNK_VERSION (about 5 minutes on 2 cores)"
+  # trunk's own release profile is fat LTO + 1 codegen unit; overriding it halves the build.
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo install trunk --locked --version "$TRUNK_VERSION" --quiet
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+  echo "bootstrap: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes)"
+  # No --locked: the published lock of 0.2.130 pins a webpki-roots that crates.io no longer has.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --quiet
+fi
+
+# npm: binaryen 132 (wasm-opt; Debian's 108 produces a wasm that crashes) and playwright-core.
+if ! (cd tests/e2e && npm ls --depth=0 binaryen playwright-core >/dev/null 2>&1); then
+  echo "bootstrap: npm ci in tests/e2e"
+  (cd tests/e2e && npm ci --no-audit --no-fund --silent)
+fi
+
+if [ "$want" = test ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    echo "bootstrap: installing Debian chromium and chromium-driver"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
+
+cargo fetch --locked --quiet

@@ -1,0 +1,3 @@
+//! Presentational building blocks shared by pages.
+
+pub mod layout;

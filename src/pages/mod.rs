@@ -1,0 +1,12 @@
+//! One module per route. Pages compose components and read state; they hold no business
+//! logic.
+
+mod comparison;
+mod explore;
+mod not_found;
+mod settings;
+
+pub use comparison::{ComparisonPage, DiffPage};
+pub use explore::ExplorePage;
+pub use not_found::NotFoundPage;
+pub use settings::SettingsPage;

@@ -1,0 +1,33 @@
+//! The app's top-level navigation: which pages exist, where they live and what the menu
+//! calls them. Paths follow the original Pyroscope UI so bookmarks keep working.
+
+/// One entry of the main navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NavItem {
+    /// Route path.
+    pub path: &'static str,
+    /// Menu label.
+    pub label: &'static str,
+}
+
+/// The main navigation, in menu order.
+pub const NAV: &[NavItem] = &[
+    NavItem { path: "/", label: "Single view" },
+    NavItem { path: "/comparison", label: "Comparison" },
+    NavItem { path: "/comparison-diff", label: "Diff" },
+    NavItem { path: "/settings", label: "Settings" },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nav_paths_are_unique_and_absolute() {
+        let mut paths: Vec<_> = NAV.iter().map(|n| n.path).collect();
+        assert!(paths.iter().all(|p| p.starts_with('/')));
+        paths.sort_unstable();
+        paths.dedup();
+        assert_eq!(paths.len(), NAV.len());
+    }
+}

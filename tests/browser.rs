@@ -1,0 +1,89 @@
+//! Browser tests of the app, run in headless Chromium by wasm-bindgen-test-runner
+//! (`cargo test -p cinder-web --target wasm32-unknown-unknown`). On the host this file is
+//! empty: the app's pure logic is unit-tested natively in `src/state`.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// Mounts the whole app into a fresh element and returns it.
+fn mount_app() -> HtmlElement {
+    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    leptos::mount::mount_to(host.clone(), cinder_web::app::App).forget();
+    host
+}
+
+/// Waits until `cond` holds, polling every 20 ms, for at most `limit`.
+async fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let mut waited = Duration::ZERO;
+    while waited < limit {
+        if cond() {
+            return true;
+        }
+        sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    cond()
+}
+
+async fn sleep(d: Duration) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, d.as_millis() as i32)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+fn text_of(host: &HtmlElement, selector: &str) -> Option<String> {
+    host.query_selector(selector).unwrap().and_then(|e| e.text_content())
+}
+
+#[wasm_bindgen_test]
+fn shell_has_navigation_and_footer() {
+    let host = mount_app();
+    let links = host.query_selector_all(".mainnav a").unwrap();
+    assert_eq!(links.length() as usize, cinder_web::state::nav::NAV.len());
+    assert!(text_of(&host, "#server-version").unwrap().starts_with("Cinder"));
+}
+
+#[wasm_bindgen_test]
+async fn theme_toggle_sets_the_document_attribute_and_persists() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item("cinder.theme").unwrap();
+    let host = mount_app();
+    let root = document().document_element().unwrap();
+    let button: HtmlElement = host.query_selector("#theme-toggle").unwrap().unwrap().dyn_into().unwrap();
+    assert_eq!(button.text_content().unwrap(), "Theme: system");
+    button.click();
+    assert!(eventually(Duration::from_secs(2), || root.get_attribute("data-theme").as_deref() == Some("light")).await);
+    button.click();
+    assert!(eventually(Duration::from_secs(2), || root.get_attribute("data-theme").as_deref() == Some("dark")).await);
+    assert_eq!(storage.get_item("cinder.theme").unwrap().as_deref(), Some("dark"));
+    button.click();
+    assert!(eventually(Duration::from_secs(2), || root.get_attribute("data-theme").is_none()).await);
+    assert_eq!(storage.get_item("cinder.theme").unwrap().as_deref(), Some("system"));
+}
+
+/// The test runner's own server has no `/build`, so the app must show its error banner
+/// (the server "cannot be reached" as a Cinder server) and keep the plain footer.
+#[wasm_bindgen_test]
+async fn banner_appears_when_the_server_does_not_answer_build() {
+    let host = mount_app();
+    let shown = eventually(Duration::from_secs(5), || text_of(&host, "#server-error").is_some()).await;
+    assert!(shown, "no error banner");
+    let banner = text_of(&host, "#server-error").unwrap();
+    assert!(banner.contains("Cannot reach the Cinder server"), "{banner}");
+    assert_eq!(text_of(&host, "#server-version").unwrap(), "Cinder");
+}
