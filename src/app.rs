@@ -27,7 +27,9 @@ const RETRY_AFTER: Duration = Duration::from_secs(5);
 /// The whole app.
 #[component]
 pub fn App() -> impl IntoView {
-    let theme = RwSignal::new(Theme::parse(api::browser::load(Theme::STORAGE_KEY).as_deref()));
+    let theme = RwSignal::new(Theme::parse(
+        api::browser::load(Theme::STORAGE_KEY).as_deref(),
+    ));
     Effect::new(move |_| {
         let t = theme.get();
         api::browser::apply_theme(t);

@@ -17,7 +17,11 @@ fn document() -> web_sys::Document {
 
 /// Mounts the whole app into a fresh element and returns it.
 fn mount_app() -> HtmlElement {
-    let host: HtmlElement = document().create_element("div").unwrap().dyn_into().unwrap();
+    let host: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     leptos::mount::mount_to(host.clone(), cinder_web::app::App).forget();
     host
@@ -47,7 +51,9 @@ async fn sleep(d: Duration) {
 }
 
 fn text_of(host: &HtmlElement, selector: &str) -> Option<String> {
-    host.query_selector(selector).unwrap().and_then(|e| e.text_content())
+    host.query_selector(selector)
+        .unwrap()
+        .and_then(|e| e.text_content())
 }
 
 #[wasm_bindgen_test]
@@ -55,7 +61,9 @@ fn shell_has_navigation_and_footer() {
     let host = mount_app();
     let links = host.query_selector_all(".mainnav a").unwrap();
     assert_eq!(links.length() as usize, cinder_web::state::nav::NAV.len());
-    assert!(text_of(&host, "#server-version").unwrap().starts_with("Cinder"));
+    assert!(text_of(&host, "#server-version")
+        .unwrap()
+        .starts_with("Cinder"));
 }
 
 #[wasm_bindgen_test]
@@ -64,16 +72,44 @@ async fn theme_toggle_sets_the_document_attribute_and_persists() {
     storage.remove_item("cinder.theme").unwrap();
     let host = mount_app();
     let root = document().document_element().unwrap();
-    let button: HtmlElement = host.query_selector("#theme-toggle").unwrap().unwrap().dyn_into().unwrap();
+    let button: HtmlElement = host
+        .query_selector("#theme-toggle")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
     assert_eq!(button.text_content().unwrap(), "Theme: system");
     button.click();
-    assert!(eventually(Duration::from_secs(2), || root.get_attribute("data-theme").as_deref() == Some("light")).await);
+    assert!(
+        eventually(Duration::from_secs(2), || root
+            .get_attribute("data-theme")
+            .as_deref()
+            == Some("light"))
+        .await
+    );
     button.click();
-    assert!(eventually(Duration::from_secs(2), || root.get_attribute("data-theme").as_deref() == Some("dark")).await);
-    assert_eq!(storage.get_item("cinder.theme").unwrap().as_deref(), Some("dark"));
+    assert!(
+        eventually(Duration::from_secs(2), || root
+            .get_attribute("data-theme")
+            .as_deref()
+            == Some("dark"))
+        .await
+    );
+    assert_eq!(
+        storage.get_item("cinder.theme").unwrap().as_deref(),
+        Some("dark")
+    );
     button.click();
-    assert!(eventually(Duration::from_secs(2), || root.get_attribute("data-theme").is_none()).await);
-    assert_eq!(storage.get_item("cinder.theme").unwrap().as_deref(), Some("system"));
+    assert!(
+        eventually(Duration::from_secs(2), || root
+            .get_attribute("data-theme")
+            .is_none())
+        .await
+    );
+    assert_eq!(
+        storage.get_item("cinder.theme").unwrap().as_deref(),
+        Some("system")
+    );
 }
 
 /// The test runner's own server has no `/build`, so the app must show its error banner
@@ -81,9 +117,15 @@ async fn theme_toggle_sets_the_document_attribute_and_persists() {
 #[wasm_bindgen_test]
 async fn banner_appears_when_the_server_does_not_answer_build() {
     let host = mount_app();
-    let shown = eventually(Duration::from_secs(5), || text_of(&host, "#server-error").is_some()).await;
+    let shown = eventually(Duration::from_secs(5), || {
+        text_of(&host, "#server-error").is_some()
+    })
+    .await;
     assert!(shown, "no error banner");
     let banner = text_of(&host, "#server-error").unwrap();
-    assert!(banner.contains("Cannot reach the Cinder server"), "{banner}");
+    assert!(
+        banner.contains("Cannot reach the Cinder server"),
+        "{banner}"
+    );
     assert_eq!(text_of(&host, "#server-version").unwrap(), "Cinder");
 }

@@ -12,9 +12,14 @@ pub async fn build_info() -> Result<BuildInfo, ApiError> {
 }
 
 async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let resp = Request::get(url).send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
     let resp = ok_or_error(resp).await?;
-    resp.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
+    resp.json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn ok_or_error(resp: Response) -> Result<Response, ApiError> {

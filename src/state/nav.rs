@@ -12,10 +12,22 @@ pub struct NavItem {
 
 /// The main navigation, in menu order.
 pub const NAV: &[NavItem] = &[
-    NavItem { path: "/", label: "Single view" },
-    NavItem { path: "/comparison", label: "Comparison" },
-    NavItem { path: "/comparison-diff", label: "Diff" },
-    NavItem { path: "/settings", label: "Settings" },
+    NavItem {
+        path: "/",
+        label: "Single view",
+    },
+    NavItem {
+        path: "/comparison",
+        label: "Comparison",
+    },
+    NavItem {
+        path: "/comparison-diff",
+        label: "Diff",
+    },
+    NavItem {
+        path: "/settings",
+        label: "Settings",
+    },
 ];
 
 #[cfg(test)]

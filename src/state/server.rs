@@ -29,9 +29,9 @@ impl ServerStatus {
     #[must_use]
     pub fn banner(&self) -> Option<String> {
         match self {
-            ServerStatus::Unreachable(why) => {
-                Some(format!("Cannot reach the Cinder server ({why}). Retrying automatically."))
-            }
+            ServerStatus::Unreachable(why) => Some(format!(
+                "Cannot reach the Cinder server ({why}). Retrying automatically."
+            )),
             _ => None,
         }
     }
@@ -43,15 +43,24 @@ mod tests {
 
     #[test]
     fn footer_shows_the_version_only_when_connected() {
-        let info = BuildInfo { version: "1.2.3".into(), git_sha: "0123456789".into(), ..Default::default() };
-        assert_eq!(ServerStatus::Connected(info).footer_label(), "Cinder v1.2.3 (0123456)");
+        let info = BuildInfo {
+            version: "1.2.3".into(),
+            git_sha: "0123456789".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            ServerStatus::Connected(info).footer_label(),
+            "Cinder v1.2.3 (0123456)"
+        );
         assert_eq!(ServerStatus::Connecting.footer_label(), "Cinder");
     }
 
     #[test]
     fn banner_only_when_unreachable() {
         assert_eq!(ServerStatus::Connecting.banner(), None);
-        let b = ServerStatus::Unreachable("HTTP 502".into()).banner().unwrap();
+        let b = ServerStatus::Unreachable("HTTP 502".into())
+            .banner()
+            .unwrap();
         assert!(b.contains("HTTP 502"), "{b}");
     }
 }

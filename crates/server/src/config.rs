@@ -95,9 +95,18 @@ mod tests {
 
     #[test]
     fn bind_addr_accepts_go_style_forms() {
-        assert_eq!(parse_bind_addr(":4040").unwrap().to_string(), "0.0.0.0:4040");
-        assert_eq!(parse_bind_addr("127.0.0.1:80").unwrap().to_string(), "127.0.0.1:80");
-        assert_eq!(parse_bind_addr("localhost:1").unwrap().to_string(), "127.0.0.1:1");
+        assert_eq!(
+            parse_bind_addr(":4040").unwrap().to_string(),
+            "0.0.0.0:4040"
+        );
+        assert_eq!(
+            parse_bind_addr("127.0.0.1:80").unwrap().to_string(),
+            "127.0.0.1:80"
+        );
+        assert_eq!(
+            parse_bind_addr("localhost:1").unwrap().to_string(),
+            "127.0.0.1:1"
+        );
         assert_eq!(parse_bind_addr("[::1]:9").unwrap().to_string(), "[::1]:9");
     }
 

@@ -32,7 +32,9 @@ impl AppState {
     /// State serving the web app from `assets`.
     #[must_use]
     pub fn new(assets: Assets) -> Self {
-        Self { inner: Arc::new(Inner { assets }) }
+        Self {
+            inner: Arc::new(Inner { assets }),
+        }
     }
 
     /// Where the web app's files come from.
@@ -44,5 +46,7 @@ impl AppState {
 
 /// The complete HTTP application.
 pub fn app(state: AppState) -> Router {
-    routes::router().with_state(state).layer(tower_http::trace::TraceLayer::new_for_http())
+    routes::router()
+        .with_state(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -1,13 +1,15 @@
 //! The `cinder` binary: parse flags, set up logging, bind, serve until SIGINT/SIGTERM.
 
 use anyhow::Context;
-use clap::Parser;
 use cinder_server::config::{Cli, Command, Config};
 use cinder_server::{app, AppState, Assets};
+use clap::Parser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Cli { command: Command::Server(args) } = Cli::parse();
+    let Cli {
+        command: Command::Server(args),
+    } = Cli::parse();
     init_logging(&args.log_level);
     let config = args.resolve()?;
     serve(config).await
@@ -21,11 +23,19 @@ fn init_logging(filter: &str) {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     std::fs::create_dir_all(&config.storage_path).with_context(|| {
-        format!("creating storage directory {}", config.storage_path.display())
+        format!(
+            "creating storage directory {}",
+            config.storage_path.display()
+        )
     })?;
-    let assets = config.ui_dir.clone().map_or_else(Assets::builtin, Assets::Dir);
+    let assets = config
+        .ui_dir
+        .clone()
+        .map_or_else(Assets::builtin, Assets::Dir);
     if matches!(assets, Assets::Missing) {
-        tracing::warn!("this binary has no embedded web app; build with `make build` or pass --ui-dir");
+        tracing::warn!(
+            "this binary has no embedded web app; build with `make build` or pass --ui-dir"
+        );
     }
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await

@@ -10,7 +10,10 @@ const BIN: &str = env!("CARGO_BIN_EXE_cinder");
 
 #[test]
 fn server_help_documents_every_flag_and_env_var() {
-    let out = Command::new(BIN).args(["server", "--help"]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["server", "--help"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
     for needle in [
@@ -28,13 +31,20 @@ fn server_help_documents_every_flag_and_env_var() {
 
 #[test]
 fn a_bad_bind_address_is_a_clear_error() {
-    let out = Command::new(BIN).args(["server", "--api-bind-addr", "nonsense"]).output().unwrap();
+    let out = Command::new(BIN)
+        .args(["server", "--api-bind-addr", "nonsense"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid --api-bind-addr"));
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn http_get(port: u16, path: &str) -> Option<String> {
@@ -71,13 +81,24 @@ fn serves_healthz_then_exits_cleanly_on_sigterm() {
     };
     assert!(body.starts_with("HTTP/1.1 200"), "{body}");
     assert!(body.ends_with("server is ready"), "{body}");
-    assert!(storage.path().join("data").is_dir(), "storage directory is created");
+    assert!(
+        storage.path().join("data").is_dir(),
+        "storage directory is created"
+    );
 
-    let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "exit status after SIGTERM: {status:?}");
-    let logs: Vec<String> =
-        BufReader::new(child.stdout.take().unwrap()).lines().map_while(Result::ok).collect();
-    assert!(logs.iter().any(|l| l.contains("SIGTERM received")), "{logs:?}");
+    let logs: Vec<String> = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .collect();
+    assert!(
+        logs.iter().any(|l| l.contains("SIGTERM received")),
+        "{logs:?}"
+    );
 }

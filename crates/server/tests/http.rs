@@ -18,7 +18,11 @@ fn dist() -> tempfile::TempDir {
 }
 
 async fn get(assets: Assets, method: &str, uri: &str) -> (StatusCode, String, Vec<u8>) {
-    let req = Request::builder().method(method).uri(uri).body(Body::empty()).unwrap();
+    let req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(Body::empty())
+        .unwrap();
     let resp = app(AppState::new(assets)).oneshot(req).await.unwrap();
     let status = resp.status();
     let ctype = resp
@@ -26,7 +30,13 @@ async fn get(assets: Assets, method: &str, uri: &str) -> (StatusCode, String, Ve
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
-    let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    let body = resp
+        .into_body()
+        .collect()
+        .await
+        .unwrap()
+        .to_bytes()
+        .to_vec();
     (status, ctype, body)
 }
 
@@ -55,7 +65,14 @@ async fn build_reports_this_binarys_version_and_commit() {
 #[tokio::test]
 async fn app_routes_get_index_html_with_200() {
     let d = dist();
-    for path in ["/", "/comparison", "/comparison-diff", "/settings/users", "/login", "/explore"] {
+    for path in [
+        "/",
+        "/comparison",
+        "/comparison-diff",
+        "/settings/users",
+        "/login",
+        "/explore",
+    ] {
         let (status, ctype, body) = get(Assets::Dir(d.path().into()), "GET", path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
         assert_eq!(ctype, "text/html; charset=utf-8", "{path}");
@@ -75,9 +92,16 @@ async fn unknown_paths_get_index_html_with_404_so_the_app_can_say_not_found() {
 #[tokio::test]
 async fn static_files_are_served_with_their_mime_type() {
     let d = dist();
-    let (status, ctype, body) =
-        get(Assets::Dir(d.path().into()), "GET", "/cinder-web-abc123_bg.wasm").await;
-    assert_eq!((status, ctype.as_str()), (StatusCode::OK, "application/wasm"));
+    let (status, ctype, body) = get(
+        Assets::Dir(d.path().into()),
+        "GET",
+        "/cinder-web-abc123_bg.wasm",
+    )
+    .await;
+    assert_eq!(
+        (status, ctype.as_str()),
+        (StatusCode::OK, "application/wasm")
+    );
     assert_eq!(body, b"\0asm");
     let (_, ctype, _) = get(Assets::Dir(d.path().into()), "GET", "/main-1.css").await;
     assert_eq!(ctype, "text/css");
@@ -90,7 +114,11 @@ async fn path_traversal_does_not_leave_the_app_directory() {
     let inner = outer.path().join("dist");
     std::fs::create_dir(&inner).unwrap();
     std::fs::write(inner.join("index.html"), INDEX).unwrap();
-    for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/a/..%2f..%2fsecret.txt"] {
+    for path in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/a/..%2f..%2fsecret.txt",
+    ] {
         let (_, _, body) = get(Assets::Dir(inner.clone()), "GET", path).await;
         assert_ne!(body, b"top secret", "{path}");
     }

@@ -75,7 +75,9 @@ impl Assets {
 /// Joins `rel` under `root`, refusing anything that could leave it (`..`, absolute paths).
 fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
     let rel = Path::new(rel);
-    rel.components().all(|c| matches!(c, Component::Normal(_))).then(|| root.join(rel))
+    rel.components()
+        .all(|c| matches!(c, Component::Normal(_)))
+        .then(|| root.join(rel))
 }
 
 /// Fallback handler: a static file, or `index.html` (200 for app routes, 404 otherwise).
@@ -86,12 +88,19 @@ pub async fn spa(State(state): State<AppState>, uri: Uri) -> Response {
             return file_response(rel, bytes);
         }
     }
-    let status = if is_app_route(rel) { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    let status = if is_app_route(rel) {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
     match state.assets().get("index.html").await {
         Some(index) => {
             let mut resp = (status, Body::from(index)).into_response();
             let headers = resp.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             resp
         }
@@ -111,7 +120,11 @@ fn is_app_route(rel: &str) -> bool {
 fn file_response(rel: &str, bytes: Cow<'static, [u8]>) -> Response {
     let mime = mime_guess::from_path(rel).first_or_octet_stream();
     // Trunk names every asset but index.html with a content hash, so they never change.
-    let cache = if rel == "index.html" { "no-cache" } else { "public, max-age=31536000, immutable" };
+    let cache = if rel == "index.html" {
+        "no-cache"
+    } else {
+        "public, max-age=31536000, immutable"
+    };
     let mut resp = Body::from(bytes).into_response();
     let headers = resp.headers_mut();
     if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
@@ -128,7 +141,10 @@ mod tests {
     #[test]
     fn safe_join_refuses_to_leave_the_root() {
         let root = Path::new("/srv/dist");
-        assert_eq!(safe_join(root, "a/b.js"), Some(PathBuf::from("/srv/dist/a/b.js")));
+        assert_eq!(
+            safe_join(root, "a/b.js"),
+            Some(PathBuf::from("/srv/dist/a/b.js"))
+        );
         assert_eq!(safe_join(root, "../etc/passwd"), None);
         assert_eq!(safe_join(root, "a/../../x"), None);
         assert_eq!(safe_join(root, "/etc/passwd"), None);
