@@ -12,8 +12,10 @@
 //! Modules:
 //! - [`units`]: newtypes for the quantities that cross module boundaries (`Ticks`).
 //! - [`api`]: small JSON shapes of the HTTP API shared by the app and the server.
+//! - [`selector`]: series keys (`app.cpu{env=prod}`) and FlameQL selectors.
 
 pub mod api;
+pub mod selector;
 pub mod units;
 
 pub use units::Ticks;
