@@ -93,7 +93,10 @@ impl SeriesKey {
     /// Builds a key from parts.
     #[must_use]
     pub fn new(app: impl Into<String>, labels: BTreeMap<String, String>) -> Self {
-        Self { app: app.into(), labels }
+        Self {
+            app: app.into(),
+            labels,
+        }
     }
 
     /// Parses an ingestion key `app{k=v,…}` (spec §4.2): values are unquoted, end at the
@@ -130,7 +133,9 @@ impl SeriesKey {
     pub fn add_missing_labels<'a>(&mut self, extra: impl IntoIterator<Item = (&'a str, &'a str)>) {
         for (k, v) in extra {
             if k != NAME_LABEL {
-                self.labels.entry(k.to_string()).or_insert_with(|| v.to_string());
+                self.labels
+                    .entry(k.to_string())
+                    .or_insert_with(|| v.to_string());
             }
         }
     }
@@ -205,7 +210,10 @@ impl Selector {
     /// A selector for every series of `app`.
     #[must_use]
     pub fn app(app: impl Into<String>) -> Self {
-        Self { app: app.into(), matchers: Vec::new() }
+        Self {
+            app: app.into(),
+            matchers: Vec::new(),
+        }
     }
 
     /// Parses `app` or `app{k="v", k!="v", k=~"re", k!~"re"}` (spec §6.10). Values must be
@@ -216,7 +224,9 @@ impl Selector {
             return Ok(Selector::app(parse_app_name(s)?));
         };
         let app = parse_app_name(&s[..brace])?;
-        let body = s[brace + 1..].strip_suffix('}').ok_or(SelectorError::MissingClosingBrace)?;
+        let body = s[brace + 1..]
+            .strip_suffix('}')
+            .ok_or(SelectorError::MissingClosingBrace)?;
         let matchers = parse_matchers(body)?;
         Ok(Selector { app, matchers })
     }
@@ -246,7 +256,9 @@ fn parse_matchers(body: &str) -> Result<Vec<Matcher>, SelectorError> {
     let mut out = Vec::new();
     let mut rest = body.trim_start();
     while !rest.is_empty() {
-        let op_at = rest.find(['=', '!', '"', ',']).ok_or(SelectorError::MatchOperatorRequired)?;
+        let op_at = rest
+            .find(['=', '!', '"', ','])
+            .ok_or(SelectorError::MatchOperatorRequired)?;
         let key = check_key(&rest[..op_at])?;
         if key == NAME_LABEL {
             return Err(SelectorError::ReservedTagKey(key));
@@ -314,17 +326,34 @@ mod tests {
 
     #[test]
     fn ingestion_key_errors_match_the_original() {
-        assert_eq!(SeriesKey::parse("{a=b}"), Err(SelectorError::AppNameRequired));
+        assert_eq!(
+            SeriesKey::parse("{a=b}"),
+            Err(SelectorError::AppNameRequired)
+        );
         let e = SeriesKey::parse("my app{}").unwrap_err();
-        assert_eq!(e.to_string(), "invalid application name: my app: character is not allowed: ' '");
-        assert_eq!(SeriesKey::parse("a{=v}"), Err(SelectorError::TagKeyRequired));
-        assert!(matches!(SeriesKey::parse("a{k-1=v}"), Err(SelectorError::InvalidTagKey(_))));
+        assert_eq!(
+            e.to_string(),
+            "invalid application name: my app: character is not allowed: ' '"
+        );
+        assert_eq!(
+            SeriesKey::parse("a{=v}"),
+            Err(SelectorError::TagKeyRequired)
+        );
+        assert!(matches!(
+            SeriesKey::parse("a{k-1=v}"),
+            Err(SelectorError::InvalidTagKey(_))
+        ));
     }
 
     #[test]
     fn selectors_parse_all_four_operators() {
-        let s = Selector::parse(r#"app.cpu{env="prod", region=~"eu-.*",x!="a,b",y!~"\"q\""}"#).unwrap();
-        let ops: Vec<_> = s.matchers.iter().map(|m| (m.key.as_str(), m.op, m.value.as_str())).collect();
+        let s =
+            Selector::parse(r#"app.cpu{env="prod", region=~"eu-.*",x!="a,b",y!~"\"q\""}"#).unwrap();
+        let ops: Vec<_> = s
+            .matchers
+            .iter()
+            .map(|m| (m.key.as_str(), m.op, m.value.as_str()))
+            .collect();
         assert_eq!(
             ops,
             [
@@ -334,7 +363,10 @@ mod tests {
                 ("y", MatchOp::NotRegex, "\"q\""),
             ]
         );
-        let order: Vec<_> = s.matchers_in_evaluation_order().map(|m| m.key.as_str()).collect();
+        let order: Vec<_> = s
+            .matchers_in_evaluation_order()
+            .map(|m| m.key.as_str())
+            .collect();
         assert_eq!(order, ["x", "y", "env", "region"]);
     }
 
@@ -349,11 +381,26 @@ mod tests {
 
     #[test]
     fn selector_errors_match_the_original() {
-        assert_eq!(Selector::parse(r#"a{k="v""#), Err(SelectorError::MissingClosingBrace));
-        assert_eq!(Selector::parse(r#"a{k=v}"#), Err(SelectorError::InvalidTagValue));
-        assert_eq!(Selector::parse(r#"a{k"v"}"#), Err(SelectorError::MatchOperatorRequired));
-        assert!(matches!(Selector::parse(r#"a{__name__="x"}"#), Err(SelectorError::ReservedTagKey(_))));
-        assert_eq!(Selector::parse(r#"a{k="v" j="w"}"#), Err(SelectorError::InvalidMatchers));
+        assert_eq!(
+            Selector::parse(r#"a{k="v""#),
+            Err(SelectorError::MissingClosingBrace)
+        );
+        assert_eq!(
+            Selector::parse(r#"a{k=v}"#),
+            Err(SelectorError::InvalidTagValue)
+        );
+        assert_eq!(
+            Selector::parse(r#"a{k"v"}"#),
+            Err(SelectorError::MatchOperatorRequired)
+        );
+        assert!(matches!(
+            Selector::parse(r#"a{__name__="x"}"#),
+            Err(SelectorError::ReservedTagKey(_))
+        ));
+        assert_eq!(
+            Selector::parse(r#"a{k="v" j="w"}"#),
+            Err(SelectorError::InvalidMatchers)
+        );
         assert_eq!(Selector::parse(""), Err(SelectorError::AppNameRequired));
     }
 }

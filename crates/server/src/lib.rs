@@ -5,10 +5,12 @@
 //! Modules:
 //! - [`config`]: flags and env vars → validated [`config::Config`].
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
+//! - [`query`]: time expressions, the timeline grid, compiled selectors.
 //! - [`build_info`]: what `GET /build` reports.
 
 pub mod build_info;
 pub mod config;
+pub mod query;
 pub mod routes;
 
 use std::sync::Arc;
