@@ -12,8 +12,20 @@
 //! Modules:
 //! - [`units`]: newtypes for the quantities that cross module boundaries (`Ticks`).
 //! - [`api`]: small JSON shapes of the HTTP API shared by the app and the server.
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+#![warn(missing_docs)]
 
 pub mod api;
+pub mod diff;
+pub mod error;
+mod folded;
+mod merge;
+pub mod names;
+mod render_text;
+pub mod tree;
 pub mod units;
 
-pub use units::Ticks;
+pub use diff::{Change, Diff, Side};
+pub use error::{DecodeError, Warning, WarningKind};
+pub use tree::{Node, Tree};
+pub use units::{NameId, NodeId, Ticks};
