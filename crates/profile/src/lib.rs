@@ -18,14 +18,18 @@
 pub mod api;
 pub mod diff;
 pub mod error;
+pub mod flamebearer;
 mod folded;
 mod merge;
 pub mod names;
 mod render_text;
 pub mod tree;
+pub mod truncate;
 pub mod units;
 
 pub use diff::{Change, Diff, Side};
 pub use error::{DecodeError, Warning, WarningKind};
+pub use flamebearer::{Flamebearer, FlamebearerProfile};
 pub use tree::{Node, Tree};
+pub use truncate::{MaxNodes, Strategy};
 pub use units::{NameId, NodeId, Ticks};

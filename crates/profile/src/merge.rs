@@ -44,24 +44,25 @@ impl Tree {
         map
     }
 
-    /// Multiplies every node's self by `numerator / denominator` (rounding down) and
-    /// recomputes totals, e.g. to spread a 20 s write over two 10 s slots (1/2 each).
+    /// Multiplies every node's total and self by `numerator / denominator`, each rounded
+    /// down on its own, e.g. to spread a 20 s write over two 10 s slots (1/2 each).
     ///
-    /// The original scaled total and self of each node independently, so its totals could
-    /// drift from the sum of their parts by rounding; here totals stay exact sums. A zero
-    /// denominator leaves the tree unchanged.
+    /// This is exactly what the original did (`Tree.Clone(ratio)`), so rendered numbers
+    /// match; a parent may then exceed the sum of its parts by the rounding (a gap, allowed
+    /// by the tree invariant). A zero denominator leaves the tree unchanged.
     pub fn scale(&mut self, numerator: u64, denominator: u64) {
         if denominator == 0 {
             return;
         }
-        let ids: Vec<NodeId> = self.nodes().map(|n| n.id()).collect();
-        for id in ids {
-            let old = self.rec(id.0).self_;
-            let scaled = u128::from(old) * u128::from(numerator) / u128::from(denominator);
-            let scaled = u64::try_from(scaled).unwrap_or(u64::MAX);
-            self.set_ticks(id, 0, scaled);
+        let apply = |v: u64| {
+            let scaled = u128::from(v) * u128::from(numerator) / u128::from(denominator);
+            u64::try_from(scaled).unwrap_or(u64::MAX)
+        };
+        for id in 0..self.len() as u32 {
+            let rec = self.rec(id);
+            let (total, self_) = (apply(rec.total), apply(rec.self_));
+            self.set_ticks(NodeId(id), total, self_);
         }
-        self.recompute_totals();
     }
 
     /// Divides every node by `count` (rounding down): the `average` aggregation of
@@ -96,17 +97,19 @@ mod tests {
     }
 
     #[test]
-    fn scaling_rounds_self_down_and_keeps_totals_consistent() {
+    fn scaling_rounds_each_value_down_like_the_original() {
         let mut tree = folded("a 3\na;b 1\nc 4\n");
         tree.scale(1, 2);
         expect_test::expect![[r#"
-            total total=3 self=0
-              a total=1 self=1
+            total total=4 self=0
+              a total=2 self=1
                 b total=0 self=0
               c total=2 self=2
         "#]]
         .assert_eq(&tree.to_text());
         tree.scale(5, 0);
-        assert_eq!(tree.total_ticks(), Ticks(3));
+        assert_eq!(tree.total_ticks(), Ticks(4));
+        tree.scale(3, 1);
+        assert_eq!(tree.total_ticks(), Ticks(12));
     }
 }

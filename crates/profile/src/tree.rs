@@ -7,7 +7,10 @@
 //! - node 0 is the root (the empty stack, name [`NameId::EMPTY`]), shown as `total`;
 //! - a parent's id is smaller than its children's, so id order visits parents first;
 //! - siblings have distinct names (a stack has exactly one node);
-//! - `total == self + sum(children's totals)` for every node (saturating at `u64::MAX`).
+//! - `total >= self + sum(children's totals)` for every node (saturating at `u64::MAX`).
+//!   Trees built from stacks are exact (`==`); a *gap* appears only where the original
+//!   server rounded (scaling a write across time slots, averaging), and decoded profiles
+//!   keep it so that re-encoding reproduces the input.
 //!
 //! Nodes are never removed; transformations (truncate, focus, sandwich) build new trees.
 
@@ -200,10 +203,6 @@ impl Tree {
         &self.nodes
     }
 
-    pub(crate) fn names_mut(&mut self) -> &mut Names {
-        &mut self.names
-    }
-
     pub(crate) fn children_ids(&self, id: u32) -> ChildIds<'_> {
         ChildIds { tree: self, next: self.rec(id).first_child }
     }
@@ -267,7 +266,8 @@ impl Tree {
         }
     }
 
-    /// The first node whose total is not `self + sum(children)`, if any.
+    /// The first node whose total is not exactly `self + sum(children)`, if any.
+    #[cfg(test)]
     pub(crate) fn first_inconsistent_node(&self) -> Option<NodeId> {
         let mut sums: Vec<u64> = self.nodes.iter().map(|r| r.self_).collect();
         for r in self.nodes.iter().skip(1) {

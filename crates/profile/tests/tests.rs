@@ -3,4 +3,5 @@
 //! - `folded`: folded/lines text in, indented tree and folded text out; agent fixtures.
 
 mod common;
+mod flamebearer;
 mod folded;
