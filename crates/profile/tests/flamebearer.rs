@@ -124,3 +124,82 @@ fn single_envelope_fields_are_in_go_order() {
     expect![[r#"{"version":1,"flamebearer":{"names":["total","a"],"levels":[[0,1,0,0],[0,1,1,1]],"numTicks":1,"maxSelf":1},"timeline":null,"groups":null,"heatmap":null,"metadata":{"format":"single","spyName":"gospy","sampleRate":0,"units":"samples","name":""}}"#]]
         .assert_eq(&profile.to_json());
 }
+
+fn decode_error(levels: &str) -> String {
+    let json = format!(r#"{{"names":["total","a","b"],"levels":{levels},"numTicks":0,"maxSelf":0}}"#);
+    let fb: Flamebearer = serde_json::from_str(&json).unwrap();
+    match fb.to_tree() {
+        Ok(tree) => format!("ok\n{}", tree.to_text()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn inconsistent_levels_are_rejected_with_their_position() {
+    let cases = [
+        "[[0,5,0,0],[0,5,0,1,0,1,1,2]]",
+        "[[0,5,0,0],[0,5,0,7]]",
+        "[[0,5,0,0],[1,5,5,1]]",
+        "[[0,5,2,0],[0,3,0,1]]",
+        "[[0,5,0,0],[0,6,6,1]]",
+        "[[0,5,0,0,0,5,0,0]]",
+        "[[0,5,0,0],[0,5,0]]",
+        "[[0,5,0,0],[],[0,5,5,1]]",
+        "[[0,18446744073709551615,0,0],[18446744073709551615,1,1,1]]",
+        "[]",
+    ];
+    let out: Vec<String> = cases.iter().map(|c| format!("{c} => {}", decode_error(c))).collect();
+    expect![[r#"
+        [[0,5,0,0],[0,5,0,1,0,1,1,2]] => flamebearer level 1, node 1: node lies outside every node of the level above
+        [[0,5,0,0],[0,5,0,7]] => flamebearer level 1, node 0: name index outside names
+        [[0,5,0,0],[1,5,5,1]] => flamebearer level 1, node 0: node lies outside every node of the level above
+        [[0,5,2,0],[0,3,0,1]] => flamebearer level 1, node 0: node overlaps its parent's self ticks
+        [[0,5,0,0],[0,6,6,1]] => flamebearer level 1, node 0: node lies outside every node of the level above
+        [[0,5,0,0,0,5,0,0]] => flamebearer level 0, node 0: level 0 must hold exactly one node
+        [[0,5,0,0],[0,5,0]] => flamebearer level 1, node 0: level length is not a whole number of nodes
+        [[0,5,0,0],[],[0,5,5,1]] => flamebearer level 2, node 0: node lies outside every node of the level above
+        [[0,18446744073709551615,0,0],[18446744073709551615,1,1,1]] => flamebearer level 1, node 0: offset overflows
+        [] => ok
+        total total=0 self=0
+        "#]]
+    .assert_eq(&out.join("\n"));
+}
+
+#[test]
+fn gaps_left_by_rounding_are_kept() {
+    // A parent wider than self + children, as the original's scaled or averaged trees are.
+    let json = r#"{"names":["total","a","b"],"levels":[[0,10,0,0],[0,9,2,1],[2,3,3,2]],"numTicks":10,"maxSelf":3}"#;
+    let fb: Flamebearer = serde_json::from_str(json).unwrap();
+    let tree = fb.to_tree().unwrap();
+    expect![[r#"
+        total total=10 self=0
+          a total=9 self=2
+            b total=3 self=3
+    "#]]
+    .assert_eq(&tree.to_text());
+    assert_eq!(to_go_json(&Flamebearer::single(&tree, MaxNodes::Unlimited)), json);
+}
+
+#[test]
+fn bad_envelopes_are_typed_errors() {
+    assert!(matches!(FlamebearerProfile::from_json("{"), Err(DecodeError::Json(_))));
+    let v2 = r#"{"version":2,"flamebearer":{"names":[],"levels":[]},"metadata":{"format":"single"}}"#;
+    assert_eq!(FlamebearerProfile::from_json(v2), Err(DecodeError::Version(2)));
+    let neg = r#"{"flamebearer":{"names":["total"],"levels":[[-1,0,0,0]]},"metadata":{"format":"single"}}"#;
+    assert!(matches!(FlamebearerProfile::from_json(neg), Err(DecodeError::Json(_))));
+    let minimal = r#"{"flamebearer":{"names":["total"],"levels":[[0,0,0,0]]},"metadata":{"format":"single"}}"#;
+    assert_eq!(FlamebearerProfile::from_json(minimal).unwrap().tree().unwrap(), Tree::new());
+}
+
+#[test]
+fn frames_named_total_other_or_empty_keep_the_originals_quirks() {
+    // The original keys names by string with the root's empty name at index 0, so an empty
+    // frame shares index 0 ("total") and a real `total` frame gets its own entry. A
+    // literal `other` child is folded into the synthetic one, laid out last.
+    let tree = common::tree("a;;b 1\ntotal 2\nother 3\nx 4\n");
+    let fb = Flamebearer::single(&tree, MaxNodes::Unlimited);
+    assert_eq!(
+        to_go_json(&fb),
+        r#"{"names":["total","other","x","total","a","b"],"levels":[[0,10,0,0],[0,1,0,4,0,2,2,3,0,4,4,2,0,3,3,1],[0,1,0,0],[0,1,1,5]],"numTicks":10,"maxSelf":4}"#
+    );
+}
