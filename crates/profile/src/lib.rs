@@ -23,13 +23,17 @@ mod folded;
 mod merge;
 pub mod names;
 mod render_text;
+pub mod table;
 pub mod tree;
 pub mod truncate;
 pub mod units;
+mod views;
 
 pub use diff::{Change, Diff, Side};
 pub use error::{DecodeError, Warning, WarningKind};
 pub use flamebearer::{Flamebearer, FlamebearerProfile};
 pub use tree::{Node, Tree};
+pub use table::{DiffRow, FunctionRow, FunctionTicks};
 pub use truncate::{MaxNodes, Strategy};
+pub use views::Sandwich;
 pub use units::{NameId, NodeId, Ticks};

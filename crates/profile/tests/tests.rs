@@ -5,3 +5,4 @@
 mod common;
 mod flamebearer;
 mod folded;
+mod transform;
