@@ -163,7 +163,7 @@ impl<'a> Iterator for Lines<'a> {
 
 /// The frames of a stack string: split at `;`, with an empty last frame dropped (so `a;`
 /// is `[a]` and the empty string is the empty stack), as the original's `Insert` does.
-fn frames(stack: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn frames(stack: &str) -> impl Iterator<Item = &str> {
     let trimmed = stack.strip_suffix(';').unwrap_or(stack);
     let empty = stack.is_empty();
     trimmed.split(';').take(if empty { 0 } else { usize::MAX })

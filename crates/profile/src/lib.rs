@@ -16,10 +16,12 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub mod codec;
 pub mod diff;
 pub mod error;
 pub mod flamebearer;
 mod folded;
+mod ingest;
 mod merge;
 pub mod names;
 mod render_text;

@@ -2,6 +2,7 @@
 //!
 //! - `folded`: folded/lines text in, indented tree and folded text out; agent fixtures.
 
+mod codec;
 mod common;
 mod flamebearer;
 mod folded;
