@@ -1,6 +1,8 @@
 //! Units that cross module and crate boundaries, as newtypes so that mixing them fails to
 //! compile. A *tick* is one unit of a profile's value: a sample for CPU profiles, a byte or
-//! an object for memory profiles, a nanosecond for lock profiles.
+//! an object for memory profiles, a nanosecond for lock profiles. [`NodeId`] and [`NameId`]
+//! are indexes into one [`crate::Tree`]'s arena and name table; they mean nothing in
+//! another tree.
 
 use serde::{Deserialize, Serialize};
 
@@ -30,6 +32,41 @@ impl Ticks {
         } else {
             self.0 as f64 / total.0 as f64
         }
+    }
+}
+
+/// Index of a node in one [`crate::Tree`]'s arena. The root is always [`NodeId::ROOT`].
+///
+/// Ids are stable for the life of a tree (nodes are never removed) and a parent's id is
+/// always smaller than its children's, so iterating ids in order visits parents first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub(crate) u32);
+
+impl NodeId {
+    /// The root node of every tree: the empty stack, shown as `total`.
+    pub const ROOT: NodeId = NodeId(0);
+
+    /// The arena position, for callers that keep per-node side tables (`Vec<T>` by node).
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Index of an interned frame name in one [`crate::Tree`]'s name table.
+///
+/// [`NameId::EMPTY`] is the empty string, which is also the root's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NameId(pub(crate) u32);
+
+impl NameId {
+    /// The empty name, carried by the root (and by empty frames such as the middle of `a;;b`).
+    pub const EMPTY: NameId = NameId(0);
+
+    /// The table position, for callers that keep per-name side tables.
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
     }
 }
 

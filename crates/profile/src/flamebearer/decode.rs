@@ -1,0 +1,182 @@
+//! Levels → tree or diff, validating as it goes.
+//!
+//! Offsets are undone level by level, and each node is attached to the node of the level
+//! above whose span contains it (both spans for a double profile). Both levels are sorted
+//! by offset, so one forward-moving pointer finds every parent: decoding is linear.
+//!
+//! Rejected: a level 0 that is not exactly one node, a level length that is not a multiple
+//! of the node size, `self > total`, offsets that overflow, a node that fits in no node
+//! above or overlaps its parent's self, and a name index outside `names`. A node may leave
+//! part of its parent empty (the original's rounding does that).
+//!
+//! Ambiguity: a zero-width node at the exact boundary between two parents is attached to
+//! the left one. Only zero-tick nodes can hit this; all others decode exactly.
+
+use crate::diff::{Diff, Side};
+use crate::error::DecodeError;
+use crate::flamebearer::wire::Flamebearer;
+use crate::tree::Tree;
+use crate::units::{NameId, NodeId, Ticks};
+
+/// Total and self of one side of a node.
+type Ticks2 = (u64, u64);
+
+pub(super) fn single(fb: &Flamebearer) -> Result<Tree, DecodeError> {
+    Ok(Decoder::<1>::new(fb).run()?.0)
+}
+
+pub(super) fn double(fb: &Flamebearer) -> Result<Diff, DecodeError> {
+    let (tree, sides) = Decoder::<2>::new(fb).run()?;
+    let side = |s: usize| -> Vec<Side> {
+        sides
+            .iter()
+            .map(|t| {
+                let (total, self_) = t.get(s).copied().unwrap_or_default();
+                Side { total: Ticks(total), self_ticks: Ticks(self_) }
+            })
+            .collect()
+    };
+    let (left, right) = (side(0), side(1));
+    Ok(Diff::from_parts(tree, left, right))
+}
+
+/// A decoded node of the previous level: its spans per side and its tree node.
+#[derive(Clone, Copy)]
+struct Placed<const S: usize> {
+    /// Where children may start: `x + self`.
+    inner: [u64; S],
+    /// `x + total`.
+    end: [u64; S],
+    node: u32,
+}
+
+struct Decoder<'a, const S: usize> {
+    fb: &'a Flamebearer,
+    names: Vec<Option<NameId>>,
+    tree: Tree,
+    /// Per tree node, the ticks of each side (kept only for double profiles).
+    sides: Vec<[Ticks2; S]>,
+}
+
+/// One wire node: per side (x, total, self), plus the name index.
+struct Bar<const S: usize> {
+    x: [u64; S],
+    end: [u64; S],
+    ticks: [Ticks2; S],
+    name: u64,
+}
+
+impl<'a, const S: usize> Decoder<'a, S> {
+    const CHUNK: usize = 3 * S + 1;
+
+    fn new(fb: &'a Flamebearer) -> Self {
+        let nodes: usize = fb.levels.iter().map(|l| l.len() / Self::CHUNK).sum();
+        Decoder { fb, names: vec![None; fb.names.len()], tree: Tree::with_capacity(nodes), sides: Vec::new() }
+    }
+
+    fn run(mut self) -> Result<(Tree, Vec<[Ticks2; S]>), DecodeError> {
+        let Some(first) = self.fb.levels.first() else { return Ok((self.tree, vec![[(0, 0); S]])) };
+        if first.len() != Self::CHUNK {
+            return Err(err(0, 0, "level 0 must hold exactly one node"));
+        }
+        let root = self.bar(first, 0, 0, [0; S])?;
+        self.record(NodeId::ROOT, &root.ticks);
+        let mut prev = vec![Placed { inner: inner(&root), end: root.end, node: 0 }];
+        for (depth, level) in self.fb.levels.iter().enumerate().skip(1) {
+            prev = self.level(depth, level, &prev)?;
+        }
+        Ok((self.tree, self.sides))
+    }
+
+    fn level(&mut self, depth: usize, level: &[u64], above: &[Placed<S>]) -> Result<Vec<Placed<S>>, DecodeError> {
+        if level.len() % Self::CHUNK != 0 {
+            return Err(err(depth, level.len() / Self::CHUNK, "level length is not a whole number of nodes"));
+        }
+        let mut placed = Vec::with_capacity(level.len() / Self::CHUNK);
+        let mut prev_end = [0u64; S];
+        let mut p = 0;
+        for (i, chunk) in level.chunks_exact(Self::CHUNK).enumerate() {
+            let bar = self.bar(chunk, depth, i, prev_end)?;
+            prev_end = bar.end;
+            while above.get(p).is_some_and(|a| (0..S).any(|s| a.end.get(s) < bar.end.get(s))) {
+                p += 1;
+            }
+            let Some(parent) = above.get(p) else {
+                return Err(err(depth, i, "node lies outside every node of the level above"));
+            };
+            if (0..S).any(|s| parent.inner.get(s) > bar.x.get(s)) {
+                return Err(err(depth, i, "node overlaps its parent's self ticks"));
+            }
+            let name = self.name(bar.name, depth, i)?;
+            let id = self.tree.child_or_insert(NodeId(parent.node), name);
+            self.record(id, &bar.ticks);
+            placed.push(Placed { inner: inner(&bar), end: bar.end, node: id.0 });
+        }
+        Ok(placed)
+    }
+
+    /// Reads one node, undoing the delta encoding against `prev_end`.
+    fn bar(&self, chunk: &[u64], depth: usize, i: usize, prev_end: [u64; S]) -> Result<Bar<S>, DecodeError> {
+        let at = |k: usize| chunk.get(k).copied().unwrap_or(0);
+        let mut bar = Bar { x: [0; S], end: [0; S], ticks: [(0, 0); S], name: at(3 * S) };
+        for s in 0..S {
+            let (gap, total, self_) = (at(3 * s), at(3 * s + 1), at(3 * s + 2));
+            if self_ > total {
+                return Err(err(depth, i, "self exceeds total"));
+            }
+            let start = prev_end.get(s).copied().unwrap_or(0);
+            let x = start.checked_add(gap).ok_or_else(|| err(depth, i, "offset overflows"))?;
+            let end = x.checked_add(total).ok_or_else(|| err(depth, i, "offset overflows"))?;
+            if let (Some(bx), Some(be), Some(bt)) = (bar.x.get_mut(s), bar.end.get_mut(s), bar.ticks.get_mut(s)) {
+                (*bx, *be, *bt) = (x, end, (total, self_));
+            }
+        }
+        Ok(bar)
+    }
+
+    /// The tree name of a `names` index; index 0 is the root's (empty) name.
+    fn name(&mut self, index: u64, depth: usize, i: usize) -> Result<NameId, DecodeError> {
+        if index == 0 {
+            return Ok(NameId::EMPTY);
+        }
+        let slot = usize::try_from(index).ok().and_then(|k| self.names.get_mut(k));
+        let Some(slot) = slot else { return Err(err(depth, i, "name index outside names")) };
+        if let Some(id) = *slot {
+            return Ok(id);
+        }
+        let text = self.fb.names.get(index as usize).map_or("", String::as_str);
+        let id = self.tree.intern(text);
+        *slot = Some(id);
+        Ok(id)
+    }
+
+    /// Adds a wire node's ticks to its tree node (sides summed) and, for double
+    /// profiles, to the per-side record.
+    fn record(&mut self, id: NodeId, ticks: &[Ticks2; S]) {
+        let (total, self_) = ticks.iter().fold((0u64, 0u64), |(t, s), x| (t.saturating_add(x.0), s.saturating_add(x.1)));
+        self.tree.add_total(id, total);
+        self.tree.add_self(id, self_);
+        if S > 1 {
+            if self.sides.len() <= id.index() {
+                self.sides.resize(id.index() + 1, [(0, 0); S]);
+            }
+            if let Some(sides) = self.sides.get_mut(id.index()) {
+                for (acc, t) in sides.iter_mut().zip(ticks) {
+                    *acc = (acc.0.saturating_add(t.0), acc.1.saturating_add(t.1));
+                }
+            }
+        }
+    }
+}
+
+fn inner<const S: usize>(bar: &Bar<S>) -> [u64; S] {
+    let mut out = bar.x;
+    for (x, t) in out.iter_mut().zip(&bar.ticks) {
+        *x = x.saturating_add(t.1);
+    }
+    out
+}
+
+fn err(level: usize, node: usize, problem: &'static str) -> DecodeError {
+    DecodeError::Level { level, node, problem }
+}

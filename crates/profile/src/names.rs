@@ -1,0 +1,143 @@
+//! The name table of a tree: every distinct frame name stored once and referred to by a
+//! [`NameId`]. Profiles repeat the same few thousand function names across hundreds of
+//! thousands of nodes, so interning keeps trees small and turns name comparisons (merge,
+//! diff, child lookup) into integer comparisons.
+
+use std::hash::BuildHasher;
+
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+
+use crate::units::NameId;
+
+/// Interned frame names. Id 0 is always the empty string (the root's name).
+#[derive(Clone)]
+pub struct Names {
+    strings: Vec<Box<str>>,
+    /// Ids keyed by the hash of their string; the strings themselves live in `strings`.
+    table: HashTable<NameId>,
+}
+
+impl std::fmt::Debug for Names {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Names").field("len", &self.strings.len()).finish()
+    }
+}
+
+impl Default for Names {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn hash_str(s: &str) -> u64 {
+    FxBuildHasher.hash_one(s)
+}
+
+impl Names {
+    /// A table holding only the empty name.
+    #[must_use]
+    pub fn new() -> Names {
+        let mut names = Names { strings: Vec::new(), table: HashTable::new() };
+        names.intern("");
+        names
+    }
+
+    /// The id of `name`, adding it if it is new.
+    pub fn intern(&mut self, name: &str) -> NameId {
+        let hash = hash_str(name);
+        let strings = &self.strings;
+        let found = self.table.find(hash, |id| strings.get(id.index()).is_some_and(|s| **s == *name));
+        if let Some(id) = found {
+            return *id;
+        }
+        // More than u32::MAX distinct names cannot fit in memory; saturate rather than wrap.
+        let id = NameId(u32::try_from(self.strings.len()).unwrap_or(u32::MAX));
+        self.strings.push(name.into());
+        let strings = &self.strings;
+        self.table.insert_unique(hash, id, |id| {
+            hash_str(strings.get(id.index()).map_or("", |s| s))
+        });
+        id
+    }
+
+    /// The id of `name` if it is present.
+    #[must_use]
+    pub fn get(&self, name: &str) -> Option<NameId> {
+        let strings = &self.strings;
+        self.table
+            .find(hash_str(name), |id| strings.get(id.index()).is_some_and(|s| **s == *name))
+            .copied()
+    }
+
+    /// The string of `id`; the empty string for an id from another table.
+    #[must_use]
+    pub fn resolve(&self, id: NameId) -> &str {
+        self.strings.get(id.index()).map_or("", |s| s)
+    }
+
+    /// Number of distinct names, the empty name included.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    /// Never true: the empty name is always present.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.strings.is_empty()
+    }
+
+    /// All names with their ids, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (NameId, &str)> {
+        self.strings.iter().enumerate().map(|(i, s)| (NameId(i as u32), &**s))
+    }
+
+    /// For each id, its position when all names are sorted byte-wise: children are laid out
+    /// in this order, so sorting by rank equals sorting by name without string compares.
+    #[must_use]
+    pub fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.strings.len() as u32).collect();
+        order.sort_unstable_by(|a, b| {
+            self.resolve(NameId(*a)).as_bytes().cmp(self.resolve(NameId(*b)).as_bytes())
+        });
+        let mut ranks = vec![0u32; order.len()];
+        for (rank, id) in order.iter().enumerate() {
+            if let Some(slot) = ranks.get_mut(*id as usize) {
+                *slot = rank as u32;
+            }
+        }
+        ranks
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_returns_the_same_id_for_the_same_string() {
+        let mut names = Names::new();
+        let a = names.intern("main");
+        let b = names.intern("work");
+        assert_ne!(a, b);
+        assert_eq!(names.intern("main"), a);
+        assert_eq!(names.get("work"), Some(b));
+        assert_eq!(names.get("absent"), None);
+        assert_eq!(names.resolve(a), "main");
+        assert_eq!(names.intern(""), NameId::EMPTY);
+        assert_eq!(names.len(), 3);
+    }
+
+    #[test]
+    fn ranks_follow_byte_order() {
+        let mut names = Names::new();
+        let z = names.intern("z");
+        let a = names.intern("a");
+        let upper = names.intern("B");
+        let ranks = names.ranks();
+        assert!(ranks[upper.index()] < ranks[a.index()]);
+        assert!(ranks[a.index()] < ranks[z.index()]);
+        assert_eq!(ranks[NameId::EMPTY.index()], 0);
+    }
+}

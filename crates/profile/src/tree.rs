@@ -1,0 +1,466 @@
+//! The call tree: an arena of nodes with interned names, each carrying a `total` (ticks in
+//! the node and below) and a `self` (ticks in the node itself).
+//!
+//! Everything else in the crate builds, transforms or encodes a [`Tree`]. Its invariants,
+//! which every constructor in this crate upholds and the decoders check:
+//!
+//! - node 0 is the root (the empty stack, name [`NameId::EMPTY`]), shown as `total`;
+//! - a parent's id is smaller than its children's, so id order visits parents first;
+//! - siblings have distinct names (a stack has exactly one node);
+//! - `total >= self + sum(children's totals)` for every node (saturating at `u64::MAX`).
+//!   Trees built from stacks are exact (`==`); a *gap* appears only where the original
+//!   server rounded (scaling a write across time slots, averaging), and decoded profiles
+//!   keep it so that re-encoding reproduces the input.
+//!
+//! Nodes are never removed; transformations (truncate, focus, sandwich) build new trees.
+
+use rustc_hash::FxHashMap;
+
+use crate::names::Names;
+use crate::units::{NameId, NodeId, Ticks};
+
+/// "No node" in the arena's links.
+const NONE: u32 = u32::MAX;
+
+/// One arena slot. Children form a singly linked list in insertion order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Rec {
+    pub(crate) name: NameId,
+    pub(crate) parent: u32,
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+    depth: u32,
+    pub(crate) total: u64,
+    pub(crate) self_: u64,
+}
+
+/// Returned for ids from another tree instead of panicking.
+static MISSING: Rec = Rec {
+    name: NameId::EMPTY,
+    parent: NONE,
+    first_child: NONE,
+    last_child: NONE,
+    next_sibling: NONE,
+    depth: 0,
+    total: 0,
+    self_: 0,
+};
+
+/// A call tree. See the module documentation for its invariants.
+#[derive(Clone)]
+pub struct Tree {
+    names: Names,
+    nodes: Vec<Rec>,
+    /// `(parent << 32 | name)` → child, so a stack is found in O(depth) hash probes.
+    index: FxHashMap<u64, u32>,
+}
+
+fn child_key(parent: u32, name: NameId) -> u64 {
+    (u64::from(parent) << 32) | u64::from(name.0)
+}
+
+impl Default for Tree {
+    fn default() -> Self {
+        Tree::new()
+    }
+}
+
+impl std::fmt::Debug for Tree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tree")
+            .field("nodes", &self.nodes.len())
+            .field("names", &self.names.len())
+            .field("total", &self.total_ticks())
+            .finish()
+    }
+}
+
+impl Tree {
+    /// An empty tree: just the root, with zero ticks.
+    #[must_use]
+    pub fn new() -> Tree {
+        Tree::with_capacity(1)
+    }
+
+    /// An empty tree with room for `nodes` nodes before reallocating.
+    #[must_use]
+    pub fn with_capacity(nodes: usize) -> Tree {
+        let mut arena = Vec::with_capacity(nodes.max(1));
+        arena.push(Rec { parent: NONE, ..MISSING });
+        let mut index = FxHashMap::default();
+        index.reserve(nodes);
+        Tree { names: Names::new(), nodes: arena, index }
+    }
+
+    /// The name table.
+    #[must_use]
+    pub fn names(&self) -> &Names {
+        &self.names
+    }
+
+    /// The id of `name` in this tree's table, adding it if new.
+    pub fn intern(&mut self, name: &str) -> NameId {
+        self.names.intern(name)
+    }
+
+    /// Number of nodes, the root included (so never 0).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// True when the tree holds no ticks at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.total_ticks() == Ticks::ZERO && self.nodes.len() == 1
+    }
+
+    /// Ticks of the whole tree (the root's total).
+    #[must_use]
+    pub fn total_ticks(&self) -> Ticks {
+        Ticks(self.rec(0).total)
+    }
+
+    /// The root node.
+    #[must_use]
+    pub fn root(&self) -> Node<'_> {
+        Node { tree: self, id: 0 }
+    }
+
+    /// The node with this id, if it belongs to this tree.
+    #[must_use]
+    pub fn node(&self, id: NodeId) -> Option<Node<'_>> {
+        (id.index() < self.nodes.len()).then_some(Node { tree: self, id: id.0 })
+    }
+
+    /// All nodes in id order (parents before children).
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = Node<'_>> + '_ {
+        (0..self.nodes.len() as u32).map(move |id| Node { tree: self, id })
+    }
+
+    /// The child of `parent` named `name`.
+    #[must_use]
+    pub fn child(&self, parent: NodeId, name: NameId) -> Option<NodeId> {
+        self.index.get(&child_key(parent.0, name)).map(|&c| NodeId(c))
+    }
+
+    /// The node reached by following `frames` (root first) from the root.
+    #[must_use]
+    pub fn find(&self, frames: &[&str]) -> Option<NodeId> {
+        frames.iter().try_fold(NodeId::ROOT, |node, frame| {
+            self.child(node, self.names.get(frame)?)
+        })
+    }
+
+    /// Adds `value` ticks to the stack `frames` (root first), creating missing nodes.
+    /// Returns the leaf. An empty stack adds to the root's self.
+    pub fn insert_stack<'a, I>(&mut self, frames: I, value: Ticks) -> NodeId
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        let mut node = NodeId::ROOT;
+        self.add_total(node, value.0);
+        for frame in frames {
+            let name = self.names.intern(frame);
+            node = self.child_or_insert(node, name);
+            self.add_total(node, value.0);
+        }
+        self.add_self(node, value.0);
+        node
+    }
+
+    /// [`Tree::insert_stack`] with already interned names.
+    pub fn insert_stack_ids(&mut self, frames: &[NameId], value: Ticks) -> NodeId {
+        let mut node = NodeId::ROOT;
+        self.add_total(node, value.0);
+        for &name in frames {
+            node = self.child_or_insert(node, name);
+            self.add_total(node, value.0);
+        }
+        self.add_self(node, value.0);
+        node
+    }
+
+    /// Children of `id` sorted by name (byte order), the order flamegraphs lay them out in.
+    #[must_use]
+    pub fn sorted_children(&self, id: NodeId) -> Vec<NodeId> {
+        let mut kids: Vec<NodeId> = self.children_ids(id.0).map(NodeId).collect();
+        kids.sort_unstable_by(|a, b| {
+            let (a, b) = (self.rec(a.0).name, self.rec(b.0).name);
+            self.names.resolve(a).as_bytes().cmp(self.names.resolve(b).as_bytes())
+        });
+        kids
+    }
+
+    // ----- crate-internal building blocks -----
+
+    pub(crate) fn rec(&self, id: u32) -> &Rec {
+        self.nodes.get(id as usize).unwrap_or(&MISSING)
+    }
+
+    pub(crate) fn recs(&self) -> &[Rec] {
+        &self.nodes
+    }
+
+    pub(crate) fn children_ids(&self, id: u32) -> ChildIds<'_> {
+        ChildIds { tree: self, next: self.rec(id).first_child }
+    }
+
+    /// The child of `parent` named `name`, created with zero ticks if missing. If the arena
+    /// is full (2^32 − 1 nodes) the parent itself is returned, so ticks stay in the tree.
+    pub(crate) fn child_or_insert(&mut self, parent: NodeId, name: NameId) -> NodeId {
+        let key = child_key(parent.0, name);
+        if let Some(&child) = self.index.get(&key) {
+            return NodeId(child);
+        }
+        let Ok(id) = u32::try_from(self.nodes.len()) else { return parent };
+        if id == NONE || parent.index() >= self.nodes.len() {
+            return parent;
+        }
+        let depth = self.rec(parent.0).depth.saturating_add(1);
+        self.nodes.push(Rec { name, parent: parent.0, depth, ..MISSING });
+        let prev_last = self.rec(parent.0).last_child;
+        if let Some(prev) = self.nodes.get_mut(prev_last as usize) {
+            prev.next_sibling = id;
+        }
+        if let Some(p) = self.nodes.get_mut(parent.index()) {
+            if p.first_child == NONE {
+                p.first_child = id;
+            }
+            p.last_child = id;
+        }
+        self.index.insert(key, id);
+        NodeId(id)
+    }
+
+    pub(crate) fn add_self(&mut self, id: NodeId, value: u64) {
+        if let Some(r) = self.nodes.get_mut(id.index()) {
+            r.self_ = r.self_.saturating_add(value);
+        }
+    }
+
+    pub(crate) fn add_total(&mut self, id: NodeId, value: u64) {
+        if let Some(r) = self.nodes.get_mut(id.index()) {
+            r.total = r.total.saturating_add(value);
+        }
+    }
+
+    pub(crate) fn set_ticks(&mut self, id: NodeId, total: u64, self_: u64) {
+        if let Some(r) = self.nodes.get_mut(id.index()) {
+            r.total = total;
+            r.self_ = self_;
+        }
+    }
+
+    /// Sets every total to `self + sum(children)`, bottom-up (children have larger ids).
+    pub(crate) fn recompute_totals(&mut self) {
+        for r in &mut self.nodes {
+            r.total = r.self_;
+        }
+        for i in (1..self.nodes.len()).rev() {
+            let Some(&Rec { parent, total, .. }) = self.nodes.get(i) else { continue };
+            if let Some(p) = self.nodes.get_mut(parent as usize) {
+                p.total = p.total.saturating_add(total);
+            }
+        }
+    }
+
+    /// The first node whose total is not exactly `self + sum(children)`, if any.
+    #[cfg(test)]
+    pub(crate) fn first_inconsistent_node(&self) -> Option<NodeId> {
+        let mut sums: Vec<u64> = self.nodes.iter().map(|r| r.self_).collect();
+        for r in self.nodes.iter().skip(1) {
+            if let Some(p) = sums.get_mut(r.parent as usize) {
+                *p = p.saturating_add(r.total);
+            }
+        }
+        self.nodes.iter().zip(&sums).position(|(r, s)| r.total != *s).map(|i| NodeId(i as u32))
+    }
+
+    /// True when both trees have the same stacks with the same totals and self values,
+    /// whatever their ids, name tables and insertion order.
+    #[must_use]
+    pub fn same_as(&self, other: &Tree) -> bool {
+        let mut pending = vec![(NodeId::ROOT, NodeId::ROOT)];
+        while let Some((a, b)) = pending.pop() {
+            let (ra, rb) = (self.rec(a.0), other.rec(b.0));
+            if ra.total != rb.total || ra.self_ != rb.self_ {
+                return false;
+            }
+            let (ka, kb) = (self.sorted_children(a), other.sorted_children(b));
+            if ka.len() != kb.len() {
+                return false;
+            }
+            for (ca, cb) in ka.into_iter().zip(kb) {
+                let na = self.names.resolve(self.rec(ca.0).name);
+                if na != other.names.resolve(other.rec(cb.0).name) {
+                    return false;
+                }
+                pending.push((ca, cb));
+            }
+        }
+        true
+    }
+}
+
+impl PartialEq for Tree {
+    fn eq(&self, other: &Tree) -> bool {
+        self.same_as(other)
+    }
+}
+
+impl Eq for Tree {}
+
+/// Iterator over child ids in insertion order.
+#[derive(Debug, Clone)]
+pub(crate) struct ChildIds<'t> {
+    tree: &'t Tree,
+    next: u32,
+}
+
+impl Iterator for ChildIds<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        if self.next == NONE {
+            return None;
+        }
+        let id = self.next;
+        self.next = self.tree.rec(id).next_sibling;
+        Some(id)
+    }
+}
+
+/// A read-only view of one node, borrowed from its tree.
+#[derive(Clone, Copy)]
+pub struct Node<'t> {
+    tree: &'t Tree,
+    id: u32,
+}
+
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Node")
+            .field("id", &self.id)
+            .field("name", &self.name())
+            .field("total", &self.total())
+            .field("self", &self.self_ticks())
+            .finish()
+    }
+}
+
+impl<'t> Node<'t> {
+    fn rec(&self) -> &'t Rec {
+        self.tree.rec(self.id)
+    }
+
+    /// This node's id.
+    #[must_use]
+    pub fn id(&self) -> NodeId {
+        NodeId(self.id)
+    }
+
+    /// The frame name (empty for the root).
+    #[must_use]
+    pub fn name(&self) -> &'t str {
+        self.tree.names.resolve(self.rec().name)
+    }
+
+    /// The interned frame name.
+    #[must_use]
+    pub fn name_id(&self) -> NameId {
+        self.rec().name
+    }
+
+    /// Ticks in this node and below.
+    #[must_use]
+    pub fn total(&self) -> Ticks {
+        Ticks(self.rec().total)
+    }
+
+    /// Ticks in this node itself.
+    #[must_use]
+    pub fn self_ticks(&self) -> Ticks {
+        Ticks(self.rec().self_)
+    }
+
+    /// The parent, `None` for the root.
+    #[must_use]
+    pub fn parent(&self) -> Option<Node<'t>> {
+        let parent = self.rec().parent;
+        (parent != NONE).then_some(Node { tree: self.tree, id: parent })
+    }
+
+    /// Distance from the root (the root is at depth 0).
+    #[must_use]
+    pub fn depth(&self) -> usize {
+        self.rec().depth as usize
+    }
+
+    /// True for the root.
+    #[must_use]
+    pub fn is_root(&self) -> bool {
+        self.id == 0
+    }
+
+    /// Children in insertion order; use [`Tree::sorted_children`] for name order.
+    pub fn children(&self) -> impl Iterator<Item = Node<'t>> + 't {
+        let tree = self.tree;
+        tree.children_ids(self.id).map(move |id| Node { tree, id })
+    }
+
+    /// The frames from the root's child down to this node (empty for the root).
+    #[must_use]
+    pub fn stack(&self) -> Vec<&'t str> {
+        let mut frames = Vec::with_capacity(self.depth());
+        let mut node = *self;
+        while let Some(parent) = node.parent() {
+            frames.push(node.name());
+            node = parent;
+        }
+        frames.reverse();
+        frames
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inserting_stacks_keeps_totals_consistent() {
+        let mut tree = Tree::new();
+        tree.insert_stack(["main", "work"], Ticks(3));
+        tree.insert_stack(["main"], Ticks(2));
+        tree.insert_stack(["main", "work"], Ticks(1));
+        let work = tree.find(&["main", "work"]).unwrap();
+        let main = tree.find(&["main"]).unwrap();
+        assert_eq!(tree.node(work).unwrap().total(), Ticks(4));
+        assert_eq!(tree.node(main).unwrap().self_ticks(), Ticks(2));
+        assert_eq!(tree.total_ticks(), Ticks(6));
+        assert_eq!(tree.len(), 3);
+        assert_eq!(tree.first_inconsistent_node(), None);
+        assert_eq!(tree.node(work).unwrap().stack(), vec!["main", "work"]);
+        assert_eq!(tree.node(work).unwrap().depth(), 2);
+    }
+
+    #[test]
+    fn foreign_ids_are_rejected_not_panicking() {
+        let tree = Tree::new();
+        assert!(tree.node(NodeId(7)).is_none());
+        assert_eq!(tree.rec(99).total, 0);
+    }
+
+    #[test]
+    fn equality_ignores_insertion_order() {
+        let mut a = Tree::new();
+        a.insert_stack(["x"], Ticks(1));
+        a.insert_stack(["y"], Ticks(2));
+        let mut b = Tree::new();
+        b.insert_stack(["y"], Ticks(2));
+        b.insert_stack(["x"], Ticks(1));
+        assert_eq!(a, b);
+        b.insert_stack(["y", "z"], Ticks(1));
+        assert_ne!(a, b);
+    }
+}
