@@ -103,8 +103,8 @@ impl SeriesKey {
     /// next `,` or `}`, are trimmed and may be empty; parsing stops at the first `}`.
     /// A `__name__` label is dropped (the app name is authoritative).
     pub fn parse(s: &str) -> Result<SeriesKey, SelectorError> {
-        let (app_part, rest) = match s.find('{') {
-            Some(i) => (&s[..i], Some(&s[i + 1..])),
+        let (app_part, rest) = match s.split_once('{') {
+            Some((app, rest)) => (app, Some(rest)),
             None => (s, None),
         };
         let app = parse_app_name(app_part)?;
@@ -220,11 +220,11 @@ impl Selector {
     /// double-quoted; commas inside quotes are allowed; `__name__` is reserved.
     pub fn parse(s: &str) -> Result<Selector, SelectorError> {
         let s = s.trim();
-        let Some(brace) = s.find('{') else {
+        let Some((app, rest)) = s.split_once('{') else {
             return Ok(Selector::app(parse_app_name(s)?));
         };
-        let app = parse_app_name(&s[..brace])?;
-        let body = s[brace + 1..]
+        let app = parse_app_name(app)?;
+        let body = rest
             .strip_suffix('}')
             .ok_or(SelectorError::MissingClosingBrace)?;
         let matchers = parse_matchers(body)?;
@@ -259,11 +259,11 @@ fn parse_matchers(body: &str) -> Result<Vec<Matcher>, SelectorError> {
         let op_at = rest
             .find(['=', '!', '"', ','])
             .ok_or(SelectorError::MatchOperatorRequired)?;
-        let key = check_key(&rest[..op_at])?;
+        let (raw_key, after_key) = rest.split_at(op_at);
+        let key = check_key(raw_key)?;
         if key == NAME_LABEL {
             return Err(SelectorError::ReservedTagKey(key));
         }
-        let after_key = &rest[op_at..];
         let (op, after_op) = if let Some(r) = after_key.strip_prefix("=~") {
             (MatchOp::Regex, r)
         } else if let Some(r) = after_key.strip_prefix("!=") {
@@ -294,7 +294,7 @@ fn parse_quoted(s: &str) -> Result<(String, &str), SelectorError> {
     let mut chars = inner.char_indices();
     while let Some((i, c)) = chars.next() {
         match c {
-            '"' => return Ok((value, &inner[i + 1..])),
+            '"' => return Ok((value, inner.get(i + 1..).unwrap_or(""))),
             '\\' => match chars.next() {
                 Some((_, e)) => value.push(e),
                 None => return Err(SelectorError::InvalidTagValue),
