@@ -6,12 +6,14 @@
 //! - [`config`]: flags and env vars → validated [`config::Config`].
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
 //! - [`query`]: time expressions, the timeline grid, compiled selectors.
+//! - [`store`]: the embedded store (fjall); the only module that knows the engine.
 //! - [`build_info`]: what `GET /build` reports.
 
 pub mod build_info;
 pub mod config;
 pub mod query;
 pub mod routes;
+pub mod store;
 
 use std::sync::Arc;
 

@@ -1,0 +1,302 @@
+//! The embedded store: the only module that knows the storage engine (fjall, an LSM tree
+//! with lz4-compressed blocks). Handlers call [`Store`] methods with domain types; the key
+//! and value layout is in [`tables`], the time index arithmetic in [`segments`].
+//!
+//! Durability: [`Store::write`] commits one atomic batch and fsyncs the journal before it
+//! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
+
+pub mod segments;
+pub mod tables;
+mod write;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Mutex;
+
+use cinder_profile::Tree;
+use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode};
+
+pub use tables::{Aggregation, AppRecord, SeriesMeta, SeriesRecord, SlotCounts};
+pub use write::Write;
+
+use crate::query::timeline::Window;
+use segments::Block;
+
+/// A storage failure. Corruption variants say what an operator can do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The storage engine failed (IO error, full disk, poisoned after a failed fsync).
+    #[error("storage engine: {0}")]
+    Engine(#[from] fjall::Error),
+    /// A stored value could not be decoded.
+    #[error("corrupt {what} in the store: {detail} (restore from backup or delete the app)")]
+    Corrupt {
+        /// Which kind of value.
+        what: &'static str,
+        /// Decoder message.
+        detail: String,
+    },
+    /// The directory holds a layout this binary does not know.
+    #[error("store format version {found} is not supported (expected {expected})")]
+    Version {
+        /// Version on disk.
+        found: u32,
+        /// Version this binary writes.
+        expected: u32,
+    },
+}
+
+fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        detail: e.to_string(),
+    }
+}
+
+/// Handle to the store; cheap to share behind an `Arc`.
+pub struct Store {
+    db: Database,
+    meta: Keyspace,
+    series: Keyspace,
+    apps: Keyspace,
+    trees: Keyspace,
+    counts: Keyspace,
+    /// Serialises read-modify-write of slots and id allocation; reads never take it.
+    write_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+/// The result of reading a set of series over a window.
+#[derive(Debug, Default)]
+pub struct ReadResult {
+    /// The merged tree (divided by the write count for averaged series).
+    pub tree: Tree,
+    /// Metadata of the last series read.
+    pub meta: SeriesMeta,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store under `path`.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let db = Database::builder(path).open()?;
+        let ks = |name: &str| db.keyspace(name, KeyspaceCreateOptions::default);
+        let store = Store {
+            meta: ks(tables::META)?,
+            series: ks(tables::SERIES)?,
+            apps: ks(tables::APPS)?,
+            trees: ks(tables::TREES)?,
+            counts: ks(tables::COUNTS)?,
+            db,
+            write_lock: Mutex::new(()),
+        };
+        store.check_version()?;
+        Ok(store)
+    }
+
+    fn check_version(&self) -> Result<(), StoreError> {
+        match self.meta.get(tables::META_FORMAT_VERSION)? {
+            None => {
+                self.meta.insert(
+                    tables::META_FORMAT_VERSION,
+                    tables::FORMAT_VERSION.to_le_bytes(),
+                )?;
+                self.db.persist(PersistMode::SyncAll)?;
+                Ok(())
+            }
+            Some(v) => {
+                let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
+                if found == tables::FORMAT_VERSION {
+                    Ok(())
+                } else {
+                    Err(StoreError::Version {
+                        found,
+                        expected: tables::FORMAT_VERSION,
+                    })
+                }
+            }
+        }
+    }
+
+    /// Every series of `app`.
+    pub fn series_of_app(&self, app: &str) -> Result<Vec<SeriesRecord>, StoreError> {
+        self.series
+            .prefix(tables::app_series_prefix(app))
+            .map(|g| {
+                let v = g.value()?;
+                serde_json::from_slice(&v).map_err(|e| corrupt("series record", e))
+            })
+            .collect()
+    }
+
+    /// Every series of every app.
+    pub fn all_series(&self) -> Result<Vec<SeriesRecord>, StoreError> {
+        self.series
+            .iter()
+            .map(|g| {
+                let v = g.value()?;
+                serde_json::from_slice(&v).map_err(|e| corrupt("series record", e))
+            })
+            .collect()
+    }
+
+    /// Applications in creation order.
+    pub fn apps(&self) -> Result<Vec<(String, AppRecord)>, StoreError> {
+        let mut apps = self
+            .apps
+            .iter()
+            .map(|g| {
+                let (k, v) = g.into_inner()?;
+                let rec: AppRecord =
+                    serde_json::from_slice(&v).map_err(|e| corrupt("app record", e))?;
+                Ok((String::from_utf8_lossy(&k).into_owned(), rec))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        apps.sort_by_key(|(_, r)| r.seq);
+        Ok(apps)
+    }
+
+    /// Merges the trees of `series` over `window`. Averaged series (per the metadata of the
+    /// last one) are divided by the number of writes that contributed.
+    pub fn read(&self, series: &[SeriesRecord], window: Window) -> Result<ReadResult, StoreError> {
+        let mut out = ReadResult::default();
+        let mut writes = 0u64;
+        let blocks = segments::cover(window);
+        for s in series {
+            for &block in &blocks {
+                let key = tables::slot_key(s.id, block);
+                if let Some(bytes) = self.trees.get(key)? {
+                    out.tree
+                        .merge_bytes(&bytes)
+                        .map_err(|e| corrupt("tree", e))?;
+                    if let Some(c) = self.counts.get(key)? {
+                        writes = writes.saturating_add(SlotCounts::decode(&c).writes);
+                    }
+                }
+            }
+            out.meta = s.meta.clone();
+        }
+        if out.meta.aggregation == Aggregation::Average && writes > 1 {
+            out.tree.divide(writes);
+        }
+        Ok(out)
+    }
+
+    /// Samples per block of `level` overlapping `window`, for timelines: `(block start,
+    /// samples)` pairs of every series, in no particular order.
+    pub fn samples_at_level(
+        &self,
+        series: &[SeriesRecord],
+        window: Window,
+        level: u8,
+    ) -> Result<Vec<(i64, u64)>, StoreError> {
+        let mut out = Vec::new();
+        let first = Block::containing(level, window.start);
+        let last = Block::containing(level, window.end - 1);
+        for s in series {
+            let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
+            for g in self.counts.range(range) {
+                let (k, v) = g.into_inner()?;
+                if let Some(start) = tables::slot_key_start(&k) {
+                    out.push((start, SlotCounts::decode(&v).samples));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Label keys of `app`'s series (or of every series), with `__name__`, sorted.
+    pub fn label_keys(&self, app: Option<&str>) -> Result<Vec<String>, StoreError> {
+        let series = match app {
+            Some(a) => self.series_of_app(a)?,
+            None => self.all_series()?,
+        };
+        let mut keys: BTreeSet<String> = series
+            .iter()
+            .flat_map(|s| s.labels.keys().cloned())
+            .collect();
+        if !series.is_empty() {
+            keys.insert(cinder_profile::selector::NAME_LABEL.to_string());
+        }
+        Ok(keys.into_iter().collect())
+    }
+
+    /// Values of label `key` across `app`'s series (or every series), sorted. For
+    /// `__name__` these are application names.
+    pub fn label_values(&self, key: &str, app: Option<&str>) -> Result<Vec<String>, StoreError> {
+        let series = match app {
+            Some(a) => self.series_of_app(a)?,
+            None => self.all_series()?,
+        };
+        let values: BTreeSet<String> = if key == cinder_profile::selector::NAME_LABEL {
+            series.into_iter().map(|s| s.app).collect()
+        } else {
+            series
+                .into_iter()
+                .filter_map(|mut s| s.labels.remove(key))
+                .collect()
+        };
+        Ok(values.into_iter().collect())
+    }
+
+    /// Deletes every series, slot and the metadata of `app`. Returns whether it existed.
+    pub fn delete_app(&self, app: &str) -> Result<bool, StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let series = self.series_of_app(app)?;
+        let existed = self.apps.get(app)?.is_some() || !series.is_empty();
+        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
+        for s in &series {
+            for ks in [&self.trees, &self.counts] {
+                for g in ks.prefix(tables::series_prefix(s.id)) {
+                    batch.remove(ks, g.key()?);
+                }
+            }
+            batch.remove(&self.series, write::series_key_string(&s.app, &s.labels));
+        }
+        batch.remove(&self.apps, app);
+        batch.commit()?;
+        Ok(existed)
+    }
+
+    /// Removes every slot that ended before `cutoff` (unix seconds). Returns how many.
+    pub fn apply_retention(&self, cutoff: i64) -> Result<usize, StoreError> {
+        let mut removed = 0;
+        for s in self.all_series()? {
+            let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
+            for level in 0..segments::LEVELS {
+                let lo = tables::slot_key(s.id, Block { level, start: 0 });
+                let last_start = cutoff - segments::span(level);
+                if last_start < 0 {
+                    continue;
+                }
+                let hi = tables::slot_key(
+                    s.id,
+                    Block {
+                        level,
+                        start: last_start,
+                    },
+                );
+                for ks in [&self.trees, &self.counts] {
+                    for g in ks.range(lo..=hi) {
+                        batch.remove(ks, g.key()?);
+                        removed += 1;
+                    }
+                }
+            }
+            batch.commit()?;
+        }
+        Ok(removed / 2)
+    }
+
+    /// Bytes the store occupies on disk.
+    pub fn disk_space(&self) -> Result<u64, StoreError> {
+        Ok(self.db.disk_space()?)
+    }
+}

@@ -1,0 +1,231 @@
+//! Every keyspace of the store and the exact byte layout of its keys and values, in one
+//! place (see `docs/storage.md`). Nothing outside `store/` sees these encodings.
+
+use serde::{Deserialize, Serialize};
+
+use super::segments::Block;
+
+/// Version of the on-disk layout, stored under [`META_FORMAT_VERSION`] in `meta`.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Keyspace of store-wide values (format version, id counter).
+pub const META: &str = "meta";
+/// Keyspace `series`: normalised series key (`app{k=v,…}`, UTF-8) → [`SeriesRecord`] JSON.
+/// Keys of one app share the prefix `app{`, so listing an app's series is a prefix scan.
+pub const SERIES: &str = "series";
+/// Keyspace `apps`: application name → [`AppRecord`] JSON.
+pub const APPS: &str = "apps";
+/// Keyspace `trees`: [`slot_key`] → serialized call tree (`cinder_profile` codec).
+pub const TREES: &str = "trees";
+/// Keyspace `counts`: [`slot_key`] → [`SlotCounts`] (16 bytes), read alone by timelines.
+pub const COUNTS: &str = "counts";
+
+/// `meta` key of the layout version (u32 LE).
+pub const META_FORMAT_VERSION: &[u8] = b"format_version";
+/// `meta` key of the next series id to hand out (u64 LE).
+pub const META_NEXT_SERIES_ID: &[u8] = b"next_series_id";
+
+/// How a series' trees combine over time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Aggregation {
+    /// Add up (CPU samples, allocations).
+    #[default]
+    Sum,
+    /// Average over the writes (in-use memory, goroutines).
+    Average,
+}
+
+impl Aggregation {
+    /// Reads the `aggregationType` parameter: `average`/`avg` average, anything else sums.
+    #[must_use]
+    pub fn parse(s: &str) -> Aggregation {
+        match s {
+            "average" | "avg" => Aggregation::Average,
+            _ => Aggregation::Sum,
+        }
+    }
+}
+
+/// What is known about a series besides its data; the last write wins per field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesMeta {
+    /// Profiler name (`pyspy`, `nodespy`, …).
+    pub spy_name: String,
+    /// Samples per second; 0 when not sampled.
+    pub sample_rate: u32,
+    /// Unit of a tick (`samples`, `bytes`, …).
+    pub units: String,
+    /// Sum or average.
+    pub aggregation: Aggregation,
+}
+
+impl SeriesMeta {
+    /// Overwrites the fields that `newer` sets (empty strings and 0 do not overwrite).
+    pub fn update_from(&mut self, newer: &SeriesMeta) {
+        if !newer.spy_name.is_empty() {
+            self.spy_name.clone_from(&newer.spy_name);
+        }
+        if newer.sample_rate != 0 {
+            self.sample_rate = newer.sample_rate;
+        }
+        if !newer.units.is_empty() {
+            self.units.clone_from(&newer.units);
+        }
+        self.aggregation = newer.aggregation;
+    }
+}
+
+/// Value of the `series` keyspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesRecord {
+    /// Dense id used in slot keys.
+    pub id: u64,
+    /// Application name.
+    pub app: String,
+    /// Labels (without `__name__`).
+    pub labels: std::collections::BTreeMap<String, String>,
+    /// Metadata.
+    pub meta: SeriesMeta,
+}
+
+/// Value of the `apps` keyspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppRecord {
+    /// Creation order, for listing apps in insertion order.
+    pub seq: u64,
+    /// Metadata of the app's latest write.
+    pub meta: SeriesMeta,
+}
+
+/// Samples and write count of one slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SlotCounts {
+    /// Sum of tree totals written into the slot.
+    pub samples: u64,
+    /// Number of writes that touched the slot (the divisor of averaged types).
+    pub writes: u64,
+}
+
+impl SlotCounts {
+    /// `samples` then `writes`, both u64 little-endian.
+    #[must_use]
+    pub fn encode(self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        out[..8].copy_from_slice(&self.samples.to_le_bytes());
+        out[8..].copy_from_slice(&self.writes.to_le_bytes());
+        out
+    }
+
+    /// Decodes [`SlotCounts::encode`]'s output; anything else reads as zero.
+    #[must_use]
+    pub fn decode(bytes: &[u8]) -> SlotCounts {
+        let word = |r: std::ops::Range<usize>| {
+            bytes
+                .get(r)
+                .and_then(|b| b.try_into().ok())
+                .map_or(0, u64::from_le_bytes)
+        };
+        SlotCounts {
+            samples: word(0..8),
+            writes: word(8..16),
+        }
+    }
+
+    /// Adds another slot's counts.
+    pub fn add(&mut self, other: SlotCounts) {
+        self.samples = self.samples.saturating_add(other.samples);
+        self.writes = self.writes.saturating_add(other.writes);
+    }
+}
+
+/// Key of a slot in `trees` and `counts`: series id (u64 BE), level (u8), block start
+/// (unix seconds, u64 BE). Big-endian, so one series' slots of one level sort by time and
+/// a time range is a key range.
+#[must_use]
+pub fn slot_key(series: u64, block: Block) -> [u8; 17] {
+    let mut k = [0u8; 17];
+    k[..8].copy_from_slice(&series.to_be_bytes());
+    k[8] = block.level;
+    k[9..].copy_from_slice(&block.start_u64().to_be_bytes());
+    k
+}
+
+/// The block start stored in a slot key.
+#[must_use]
+pub fn slot_key_start(key: &[u8]) -> Option<i64> {
+    let b: [u8; 8] = key.get(9..17)?.try_into().ok()?;
+    i64::try_from(u64::from_be_bytes(b)).ok()
+}
+
+/// Prefix of every slot key of `series`.
+#[must_use]
+pub fn series_prefix(series: u64) -> [u8; 8] {
+    series.to_be_bytes()
+}
+
+/// Prefix of the `series` keyspace for one app: `app{`.
+#[must_use]
+pub fn app_series_prefix(app: &str) -> String {
+    format!("{app}{{")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_keys_sort_by_series_then_level_then_time() {
+        let a = slot_key(
+            1,
+            Block {
+                level: 0,
+                start: 100,
+            },
+        );
+        let b = slot_key(
+            1,
+            Block {
+                level: 0,
+                start: 20,
+            },
+        );
+        let c = slot_key(1, Block { level: 1, start: 0 });
+        let d = slot_key(2, Block { level: 0, start: 0 });
+        let mut keys = vec![d, c, a, b];
+        keys.sort();
+        assert_eq!(keys, vec![b, a, c, d]);
+        assert_eq!(slot_key_start(&a), Some(100));
+    }
+
+    #[test]
+    fn counts_round_trip_and_tolerate_garbage() {
+        let c = SlotCounts {
+            samples: 12345,
+            writes: 7,
+        };
+        assert_eq!(SlotCounts::decode(&c.encode()), c);
+        assert_eq!(SlotCounts::decode(b"short"), SlotCounts::default());
+    }
+
+    #[test]
+    fn newer_metadata_overwrites_only_what_it_sets() {
+        let mut m = SeriesMeta {
+            spy_name: "pyspy".into(),
+            sample_rate: 100,
+            units: "samples".into(),
+            ..Default::default()
+        };
+        m.update_from(&SeriesMeta {
+            spy_name: String::new(),
+            sample_rate: 0,
+            units: "bytes".into(),
+            aggregation: Aggregation::Average,
+        });
+        assert_eq!(m.spy_name, "pyspy");
+        assert_eq!(m.sample_rate, 100);
+        assert_eq!(m.units, "bytes");
+        assert_eq!(m.aggregation, Aggregation::Average);
+    }
+}

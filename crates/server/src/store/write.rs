@@ -1,0 +1,190 @@
+//! The write path: a batch of writes becomes one atomic, fsynced engine batch. Each write
+//! is added to its 10 s slots and every coarser block above them (see [`super::segments`]);
+//! within a batch, writes to the same block are merged in memory first, so a burst of
+//! uploads costs one read-modify-write per touched block.
+
+use std::collections::{BTreeMap, HashMap};
+
+use cinder_profile::selector::SeriesKey;
+use cinder_profile::{MaxNodes, Strategy, Tree};
+use fjall::PersistMode;
+
+use super::segments::{self, Block};
+use super::tables::{self, AppRecord, SeriesMeta, SeriesRecord, SlotCounts};
+use super::{corrupt, Store, StoreError};
+use crate::query::timeline::Window;
+
+/// Stored trees are truncated to this many nodes, as the original does (spec §6.3).
+const MAX_STORED_NODES: MaxNodes = MaxNodes::STORAGE_DEFAULT;
+
+/// One profile to store: a series, its metadata, the time it covers, and its tree.
+#[derive(Debug, Clone)]
+pub struct Write {
+    /// Series (app and labels).
+    pub key: SeriesKey,
+    /// Metadata of the upload.
+    pub meta: SeriesMeta,
+    /// Time covered, on the 10 s grid.
+    pub window: Window,
+    /// The samples.
+    pub tree: Tree,
+}
+
+/// The `series` keyspace key of a series.
+pub(super) fn series_key_string(app: &str, labels: &BTreeMap<String, String>) -> String {
+    SeriesKey::new(app, labels.clone()).normalized()
+}
+
+/// Pending changes of one batch, before they are merged with what is stored.
+#[derive(Default)]
+struct Pending {
+    slots: BTreeMap<[u8; 17], (Tree, SlotCounts)>,
+    series: HashMap<String, SeriesRecord>,
+    apps: HashMap<String, AppRecord>,
+}
+
+impl Store {
+    /// Stores `writes` atomically and durably (the journal is fsynced before returning).
+    pub fn write(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut next_id = self.next_series_id()?;
+        let first_id = next_id;
+        let mut pending = Pending::default();
+        for w in writes {
+            let id = self.series_record(&mut pending, &w, &mut next_id)?;
+            self.app_record(&mut pending, &w, id)?;
+            add_slots(&mut pending, id, &w);
+        }
+        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
+        for (key, (mut tree, mut counts)) in pending.slots {
+            if let Some(old) = self.trees.get(key)? {
+                tree.merge_bytes(&old).map_err(|e| corrupt("tree", e))?;
+            }
+            if let Some(old) = self.counts.get(key)? {
+                counts.add(SlotCounts::decode(&old));
+            }
+            if let MaxNodes::Limit(limit) = MAX_STORED_NODES {
+                if tree.len() > limit {
+                    tree = tree.truncate(MAX_STORED_NODES, Strategy::WidestTotal);
+                }
+            }
+            batch.insert(&self.trees, key, tree.to_bytes());
+            batch.insert(&self.counts, key, counts.encode());
+        }
+        for (key, rec) in pending.series {
+            batch.insert(&self.series, key, json(&rec));
+        }
+        for (app, rec) in pending.apps {
+            batch.insert(&self.apps, app, json(&rec));
+        }
+        if next_id != first_id {
+            batch.insert(
+                &self.meta,
+                tables::META_NEXT_SERIES_ID,
+                next_id.to_le_bytes(),
+            );
+        }
+        batch.commit()?;
+        Ok(())
+    }
+
+    fn next_series_id(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .meta
+            .get(tables::META_NEXT_SERIES_ID)?
+            .and_then(|v| v.as_ref().try_into().ok().map(u64::from_le_bytes))
+            .unwrap_or(1))
+    }
+
+    /// Finds or creates the series record of `w` in `pending`, updating its metadata.
+    fn series_record(
+        &self,
+        pending: &mut Pending,
+        w: &Write,
+        next_id: &mut u64,
+    ) -> Result<u64, StoreError> {
+        let key = w.key.normalized();
+        if !pending.series.contains_key(&key) {
+            let rec = match self.series.get(&key)? {
+                Some(v) => serde_json::from_slice(&v).map_err(|e| corrupt("series record", e))?,
+                None => {
+                    let id = *next_id;
+                    *next_id += 1;
+                    SeriesRecord {
+                        id,
+                        app: w.key.app.clone(),
+                        labels: w.key.labels.clone(),
+                        meta: SeriesMeta::default(),
+                    }
+                }
+            };
+            pending.series.insert(key.clone(), rec);
+        }
+        let rec = pending
+            .series
+            .get_mut(&key)
+            .ok_or_else(|| corrupt("series record", "vanished"))?;
+        rec.meta.update_from(&w.meta);
+        Ok(rec.id)
+    }
+
+    fn app_record(&self, pending: &mut Pending, w: &Write, seq: u64) -> Result<(), StoreError> {
+        let app = &w.key.app;
+        if !pending.apps.contains_key(app) {
+            let rec = match self.apps.get(app)? {
+                Some(v) => serde_json::from_slice(&v).map_err(|e| corrupt("app record", e))?,
+                None => AppRecord {
+                    seq,
+                    meta: SeriesMeta::default(),
+                },
+            };
+            pending.apps.insert(app.clone(), rec);
+        }
+        if let Some(rec) = pending.apps.get_mut(app) {
+            rec.meta.update_from(&w.meta);
+        }
+        Ok(())
+    }
+}
+
+/// Adds `w`'s tree to its slots and their ancestors, each block counting the write once.
+fn add_slots(pending: &mut Pending, id: u64, w: &Write) {
+    let total = u64::try_from(w.window.len()).unwrap_or(1).max(1);
+    let mut parts: BTreeMap<Block, Tree> = BTreeMap::new();
+    for (block, share) in segments::write_targets(w.window) {
+        let share = u64::try_from(share).unwrap_or(0);
+        let scaled;
+        let part = if share == total {
+            &w.tree
+        } else {
+            let mut t = w.tree.clone();
+            t.scale(share, total);
+            scaled = t;
+            &scaled
+        };
+        for target in block.with_ancestors() {
+            parts.entry(target).or_default().merge_from(part);
+        }
+    }
+    for (block, tree) in parts {
+        let entry = pending
+            .slots
+            .entry(tables::slot_key(id, block))
+            .or_default();
+        entry.1.add(SlotCounts {
+            samples: tree.total_ticks().0,
+            writes: 1,
+        });
+        entry.0.merge_from(&tree);
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).unwrap_or_default()
+}
