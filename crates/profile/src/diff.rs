@@ -123,26 +123,10 @@ impl Diff {
     }
 
     fn project(&self, side: &[Side]) -> Tree {
-        let mut out = Tree::with_capacity(self.tree.len());
-        let mut map = vec![u32::MAX; self.tree.len()];
-        for (i, rec) in self.tree.recs().iter().enumerate() {
-            let s = side.get(i).copied().unwrap_or_default();
-            let target = if i == 0 {
-                NodeId::ROOT
-            } else {
-                let parent = map.get(rec.parent as usize).copied().unwrap_or(u32::MAX);
-                if parent == u32::MAX || s.total == Ticks::ZERO {
-                    continue;
-                }
-                let name = out.intern(self.tree.names().resolve(rec.name));
-                out.child_or_insert(NodeId(parent), name)
-            };
-            out.set_ticks(target, s.total.0, s.self_ticks.0);
-            if let Some(slot) = map.get_mut(i) {
-                *slot = target.0;
-            }
-        }
-        out
+        self.tree.project(|id| {
+            let s = side.get(id as usize).copied().unwrap_or_default();
+            (s.total.0, s.self_ticks.0)
+        })
     }
 }
 

@@ -24,6 +24,7 @@ mod folded;
 mod ingest;
 mod merge;
 pub mod names;
+pub mod pprof;
 mod render_text;
 pub mod table;
 pub mod tree;

@@ -278,6 +278,43 @@ impl Tree {
         self.nodes.iter().zip(&sums).position(|(r, s)| r.total != *s).map(|i| NodeId(i as u32))
     }
 
+    /// A tree with this one's shape and the ticks `ticks(id) = (total, self)`, keeping only
+    /// nodes with a non-zero total (and the root). Used to split a diff or a multi-valued
+    /// profile into plain trees.
+    pub(crate) fn project(&self, ticks: impl Fn(u32) -> (u64, u64)) -> Tree {
+        let mut out = Tree::new();
+        let mut map = vec![NONE; self.nodes.len()];
+        let mut names = vec![None; self.names.len()];
+        for (i, rec) in self.nodes.iter().enumerate() {
+            let (total, self_) = ticks(i as u32);
+            let target = if i == 0 {
+                NodeId::ROOT
+            } else {
+                let parent = map.get(rec.parent as usize).copied().unwrap_or(NONE);
+                if parent == NONE || total == 0 {
+                    continue;
+                }
+                let slot = names.get_mut(rec.name.index());
+                let name = match slot.as_deref().copied().flatten() {
+                    Some(name) => name,
+                    None => {
+                        let name = out.names.intern(self.names.resolve(rec.name));
+                        if let Some(slot) = slot {
+                            *slot = Some(name);
+                        }
+                        name
+                    }
+                };
+                out.child_or_insert(NodeId(parent), name)
+            };
+            out.set_ticks(target, total, self_);
+            if let Some(slot) = map.get_mut(i) {
+                *slot = target.0;
+            }
+        }
+        out
+    }
+
     /// True when both trees have the same stacks with the same totals and self values,
     /// whatever their ids, name tables and insertion order.
     #[must_use]
