@@ -39,7 +39,10 @@ fn sides(tree: &Tree, len: usize) -> Vec<Side> {
     let mut out: Vec<Side> = tree
         .recs()
         .iter()
-        .map(|r| Side { total: Ticks(r.total), self_ticks: Ticks(r.self_) })
+        .map(|r| Side {
+            total: Ticks(r.total),
+            self_ticks: Ticks(r.self_),
+        })
         .collect();
     out.resize(len.max(out.len()), Side::default());
     out
@@ -59,7 +62,11 @@ impl Diff {
                 side.self_ticks += Ticks(rec.self_);
             }
         }
-        Diff { tree, left: left_sides, right: right_sides }
+        Diff {
+            tree,
+            left: left_sides,
+            right: right_sides,
+        }
     }
 
     /// Builds a diff from a union tree and per-node sides (indexed by node id).
@@ -149,6 +156,9 @@ mod tests {
         .assert_eq(&diff.to_text());
         assert_eq!(diff.left_tree(), left);
         assert_eq!(diff.right_tree(), right);
-        assert_eq!((diff.left_total(), diff.right_total()), (Ticks(3), Ticks(4)));
+        assert_eq!(
+            (diff.left_total(), diff.right_total()),
+            (Ticks(3), Ticks(4))
+        );
     }
 }

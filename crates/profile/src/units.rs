@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 /// A quantity of profile value (samples, bytes, objects, …) as stored in trees.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Ticks(pub u64);
 

@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use cinder_profile::pprof::{
-    self, decode, decode_push, Aggregation, DecodeOptions, DecodedProfile, EncodeOptions, SampleTypeConfigs,
+    self, decode, decode_push, Aggregation, DecodeOptions, DecodedProfile, EncodeOptions,
+    SampleTypeConfigs,
 };
 use cinder_profile::{DecodeError, Ticks, Tree};
 use serde_json::Value;
@@ -16,24 +17,49 @@ const PUSH: &str = "python-pyroscope-io-1.4.0-push";
 
 fn node_profile(n: usize) -> (DecodedProfile, Value) {
     let body = std::fs::read(common::agent_fixture(&format!("{NODE}/{n:04}.bin"))).unwrap();
-    assert_eq!(&body[..2], [0x1f, 0x8b], "the Node agent gzips without a header");
+    assert_eq!(
+        &body[..2],
+        [0x1f, 0x8b],
+        "the Node agent gzips without a header"
+    );
     let decoded = decode(&body, &DecodeOptions::default()).unwrap();
-    (decoded, common::decoded(&format!("{NODE}/{n:04}.decoded.json"))["pprof"].clone())
+    (
+        decoded,
+        common::decoded(&format!("{NODE}/{n:04}.decoded.json"))["pprof"].clone(),
+    )
 }
 
 /// Compares everything `pbdecode.py` recorded that survives conversion to trees.
 fn check_against_summary(profile: &DecodedProfile, summary: &Value) {
-    let types: Vec<String> = profile.sample_types.iter().map(|t| format!("{}/{}", t.name, t.unit)).collect();
-    assert_eq!(serde_json::to_value(&types).unwrap(), summary["sample_types"]);
+    let types: Vec<String> = profile
+        .sample_types
+        .iter()
+        .map(|t| format!("{}/{}", t.name, t.unit))
+        .collect();
+    assert_eq!(
+        serde_json::to_value(&types).unwrap(),
+        summary["sample_types"]
+    );
     assert_eq!(Value::from(profile.period), summary["period"]);
     assert_eq!(Value::from(profile.time_nanos), summary["time_nanos"]);
-    let totals: Vec<u64> = (0..types.len()).map(|i| profile.merged(i).total_ticks().0).collect();
+    let totals: Vec<u64> = (0..types.len())
+        .map(|i| profile.merged(i).total_ticks().0)
+        .collect();
     assert_eq!(serde_json::to_value(&totals).unwrap(), summary["totals"]);
     assert_eq!(profile.negative_values, 0);
-    let mut keys: Vec<&str> = profile.series.iter().flat_map(|s| s.labels.iter().map(|(k, _)| k.as_str())).collect();
+    let mut keys: Vec<&str> = profile
+        .series
+        .iter()
+        .flat_map(|s| s.labels.iter().map(|(k, _)| k.as_str()))
+        .collect();
     keys.sort_unstable();
     keys.dedup();
-    let expected: Vec<&str> = summary["label_keys"].as_array().unwrap().iter().map(|k| k[0].as_str().unwrap()).collect();
+    let expected: Vec<&str> = summary["label_keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k[0].as_str().unwrap())
+        .collect();
     assert_eq!(keys, expected);
     check_top_stacks(profile, summary);
 }
@@ -48,7 +74,13 @@ fn check_top_stacks(profile: &DecodedProfile, summary: &Value) {
         }
         let frames: Vec<&str> = text
             .split(';')
-            .map(|f| if f.ends_with(')') { f.rsplit_once(" (").map_or(f, |(name, _)| name) } else { f })
+            .map(|f| {
+                if f.ends_with(')') {
+                    f.rsplit_once(" (").map_or(f, |(name, _)| name)
+                } else {
+                    f
+                }
+            })
             .collect();
         let labels: Vec<(String, String)> = top["labels"]
             .as_array()
@@ -58,10 +90,17 @@ fn check_top_stacks(profile: &DecodedProfile, summary: &Value) {
             .collect();
         let mut labels = labels;
         labels.sort();
-        let series = profile.series.iter().find(|s| s.labels == labels).expect("label set");
+        let series = profile
+            .series
+            .iter()
+            .find(|s| s.labels == labels)
+            .expect("label set");
         let tree = &series.trees[0];
         let node = tree.find(&frames).unwrap_or_else(|| panic!("stack {text}"));
-        assert!(tree.node(node).unwrap().self_ticks().0 >= top["values"][0].as_u64().unwrap(), "{text}");
+        assert!(
+            tree.node(node).unwrap().self_ticks().0 >= top["values"][0].as_u64().unwrap(),
+            "{text}"
+        );
     }
 }
 
@@ -80,11 +119,26 @@ fn python_push_requests_carry_pprof_matching_the_summaries() {
         let body = std::fs::read(common::agent_fixture(&format!("{PUSH}/{n:04}.bin"))).unwrap();
         let request = decode_push(&body, pprof::DEFAULT_MAX_DECOMPRESSED).unwrap();
         let summary = common::decoded(&format!("{PUSH}/{n:04}.decoded.json"));
-        assert_eq!(request.series.len(), summary["series"].as_array().unwrap().len());
-        for (series, expected) in request.series.iter().zip(summary["series"].as_array().unwrap()) {
-            let labels: Vec<[&str; 2]> = series.labels.iter().map(|l| [l.name.as_str(), l.value.as_str()]).collect();
+        assert_eq!(
+            request.series.len(),
+            summary["series"].as_array().unwrap().len()
+        );
+        for (series, expected) in request
+            .series
+            .iter()
+            .zip(summary["series"].as_array().unwrap())
+        {
+            let labels: Vec<[&str; 2]> = series
+                .labels
+                .iter()
+                .map(|l| [l.name.as_str(), l.value.as_str()])
+                .collect();
             assert_eq!(serde_json::to_value(&labels).unwrap(), expected["labels"]);
-            for (sample, want) in series.samples.iter().zip(expected["samples"].as_array().unwrap()) {
+            for (sample, want) in series
+                .samples
+                .iter()
+                .zip(expected["samples"].as_array().unwrap())
+            {
                 assert_eq!(Value::from(sample.id.as_str()), want["ID"]);
                 let profile = decode(&sample.raw_profile, &DecodeOptions::default()).unwrap();
                 check_against_summary(&profile, &want["pprof"]);
@@ -101,7 +155,17 @@ fn node_wall_profile_maps_to_a_cpu_series_per_label_set() {
     let series = profile.og_series(&SampleTypeConfigs::og_default(), None);
     let summary: Vec<String> = series
         .iter()
-        .map(|s| format!("{} {} {} {} {:?} {}", s.suffix, s.units, s.aggregation.as_str(), s.sample_rate, s.labels, s.tree.total_ticks()))
+        .map(|s| {
+            format!(
+                "{} {} {} {} {:?} {}",
+                s.suffix,
+                s.units,
+                s.aggregation.as_str(),
+                s.sample_rate,
+                s.labels,
+                s.tree.total_ticks()
+            )
+        })
         .collect();
     // Only `samples` is in the default table; 10 191 000 ns per sample is 98 Hz.
     expect_test::expect![[r#"
@@ -114,14 +178,36 @@ fn node_wall_profile_maps_to_a_cpu_series_per_label_set() {
 fn node_heap_profile_maps_to_averaged_inuse_series() {
     let (profile, summary) = node_profile(4);
     let series = profile.og_series(&SampleTypeConfigs::og_default(), None);
-    let got: Vec<(&str, &str, Aggregation, u32, u64)> =
-        series.iter().map(|s| (s.suffix.as_str(), s.units.as_str(), s.aggregation, s.sample_rate, s.tree.total_ticks().0)).collect();
+    let got: Vec<(&str, &str, Aggregation, u32, u64)> = series
+        .iter()
+        .map(|s| {
+            (
+                s.suffix.as_str(),
+                s.units.as_str(),
+                s.aggregation,
+                s.sample_rate,
+                s.tree.total_ticks().0,
+            )
+        })
+        .collect();
     let totals = &summary["totals"];
     assert_eq!(
         got,
         vec![
-            ("inuse_objects", "objects", Aggregation::Average, 0, totals[0].as_u64().unwrap()),
-            ("inuse_space", "bytes", Aggregation::Average, 0, totals[1].as_u64().unwrap()),
+            (
+                "inuse_objects",
+                "objects",
+                Aggregation::Average,
+                0,
+                totals[0].as_u64().unwrap()
+            ),
+            (
+                "inuse_space",
+                "bytes",
+                Aggregation::Average,
+                0,
+                totals[1].as_u64().unwrap()
+            ),
         ]
     );
 }
@@ -134,31 +220,52 @@ fn sample_type_config_replaces_the_default_table() {
     )
     .unwrap();
     let series = profile.og_series(&config, None);
-    let names: Vec<(&str, &str, Aggregation)> = series.iter().map(|s| (s.suffix.as_str(), s.units.as_str(), s.aggregation)).collect();
+    let names: Vec<(&str, &str, Aggregation)> = series
+        .iter()
+        .map(|s| (s.suffix.as_str(), s.units.as_str(), s.aggregation))
+        .collect();
     assert_eq!(names.len(), 4);
     // Series follow the profile's sample type order: samples (dropped), wall, cpu.
     assert_eq!(names[0], ("wall", "samples", Aggregation::Average));
     assert_eq!(names[2], ("cpu", "nanoseconds", Aggregation::Sum));
     assert_eq!(series[0].sample_rate, 98);
     assert_eq!(series[2].sample_rate, 0);
-    assert!(matches!(SampleTypeConfigs::from_json("[1]"), Err(DecodeError::Json(_))));
+    assert!(matches!(
+        SampleTypeConfigs::from_json("[1]"),
+        Err(DecodeError::Json(_))
+    ));
 }
 
 fn pprof_of(folded: &str, sample_type: &str) -> Vec<u8> {
-    let options = EncodeOptions { sample_type: sample_type.into(), unit: "bytes".into(), ..EncodeOptions::default() };
+    let options = EncodeOptions {
+        sample_type: sample_type.into(),
+        unit: "bytes".into(),
+        ..EncodeOptions::default()
+    };
     pprof::encode(&common::tree(folded), &options)
 }
 
 #[test]
 fn cumulative_types_need_the_previous_profile_and_store_the_delta() {
-    let current = decode(&pprof_of("main;alloc 10\nmain;grow 7\nmain 3\n", "alloc_space"), &DecodeOptions::default()).unwrap();
-    let previous = decode(&pprof_of("main;alloc 4\nmain;grow 9\nold 2\n", "alloc_space"), &DecodeOptions::default()).unwrap();
+    let current = decode(
+        &pprof_of("main;alloc 10\nmain;grow 7\nmain 3\n", "alloc_space"),
+        &DecodeOptions::default(),
+    )
+    .unwrap();
+    let previous = decode(
+        &pprof_of("main;alloc 4\nmain;grow 9\nold 2\n", "alloc_space"),
+        &DecodeOptions::default(),
+    )
+    .unwrap();
     let config = SampleTypeConfigs::og_default();
     assert!(current.og_series(&config, None).is_empty());
     let delta = current.og_series(&config, Some(&previous));
     assert_eq!(delta.len(), 1);
     assert_eq!(delta[0].tree, common::tree("main;alloc 6\nmain 3\n"));
-    assert_eq!((delta[0].suffix.as_str(), delta[0].units.as_str()), ("alloc_space", "bytes"));
+    assert_eq!(
+        (delta[0].suffix.as_str(), delta[0].units.as_str()),
+        ("alloc_space", "bytes")
+    );
 }
 
 #[test]
@@ -179,16 +286,37 @@ fn encoded_trees_decode_to_the_same_tree_plain_and_gzipped() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&bytes).unwrap();
     let gzipped = gz.finish().unwrap();
-    assert_eq!(decode(&gzipped, &DecodeOptions::default()).unwrap(), decoded);
-    let small = DecodeOptions { max_decompressed: 10, ..DecodeOptions::default() };
-    assert_eq!(decode(&gzipped, &small), Err(DecodeError::TooLarge { limit: 10 }));
+    assert_eq!(
+        decode(&gzipped, &DecodeOptions::default()).unwrap(),
+        decoded
+    );
+    let small = DecodeOptions {
+        max_decompressed: 10,
+        ..DecodeOptions::default()
+    };
+    assert_eq!(
+        decode(&gzipped, &small),
+        Err(DecodeError::TooLarge { limit: 10 })
+    );
 }
 
 #[test]
 fn garbage_is_a_typed_error() {
-    assert!(matches!(decode(b"\x0a\xff\xff\xff", &DecodeOptions::default()), Err(DecodeError::Protobuf(_))));
-    assert!(matches!(decode(b"\x1f\x8b\x08\x00garbage", &DecodeOptions::default()), Err(DecodeError::Gzip(_))));
-    assert!(matches!(decode_push(b"\xff", 100), Err(DecodeError::Protobuf(_))));
-    assert_eq!(decode(b"", &DecodeOptions::default()).unwrap().merged(0), Tree::new());
+    assert!(matches!(
+        decode(b"\x0a\xff\xff\xff", &DecodeOptions::default()),
+        Err(DecodeError::Protobuf(_))
+    ));
+    assert!(matches!(
+        decode(b"\x1f\x8b\x08\x00garbage", &DecodeOptions::default()),
+        Err(DecodeError::Gzip(_))
+    ));
+    assert!(matches!(
+        decode_push(b"\xff", 100),
+        Err(DecodeError::Protobuf(_))
+    ));
+    assert_eq!(
+        decode(b"", &DecodeOptions::default()).unwrap().merged(0),
+        Tree::new()
+    );
     assert_eq!(Tree::new().total_ticks(), Ticks::ZERO);
 }

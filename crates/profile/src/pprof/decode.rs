@@ -35,7 +35,10 @@ pub struct DecodeOptions {
 
 impl Default for DecodeOptions {
     fn default() -> Self {
-        DecodeOptions { max_decompressed: super::DEFAULT_MAX_DECOMPRESSED, frame_names: FrameNames::Function }
+        DecodeOptions {
+            max_decompressed: super::DEFAULT_MAX_DECOMPRESSED,
+            frame_names: FrameNames::Function,
+        }
     }
 }
 
@@ -106,10 +109,14 @@ struct Shape {
 impl<'p> Converter<'p> {
     fn new(profile: &'p Profile, frame_names: FrameNames) -> Self {
         let string = |i: i64| -> String {
-            let raw = usize::try_from(i).ok().and_then(|i| profile.string_table.get(i));
-            raw.map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default()
+            let raw = usize::try_from(i)
+                .ok()
+                .and_then(|i| profile.string_table.get(i));
+            raw.map(|b| String::from_utf8_lossy(b).into_owned())
+                .unwrap_or_default()
         };
-        let functions: FxHashMap<u64, &proto::Function> = profile.function.iter().map(|f| (f.id, f)).collect();
+        let functions: FxHashMap<u64, &proto::Function> =
+            profile.function.iter().map(|f| (f.id, f)).collect();
         let frame = |line: &proto::Line| -> Option<String> {
             let function = functions.get(&line.function_id)?;
             let name = string(function.name);
@@ -118,7 +125,9 @@ impl<'p> Converter<'p> {
             }
             Some(match frame_names {
                 FrameNames::Function => name,
-                FrameNames::FileLineFunction => format!("{}:{} - {name}", string(function.filename), line.line),
+                FrameNames::FileLineFunction => {
+                    format!("{}:{} - {name}", string(function.filename), line.line)
+                }
             })
         };
         let locations = profile
@@ -126,21 +135,42 @@ impl<'p> Converter<'p> {
             .iter()
             .map(|loc| (loc.id, loc.line.iter().rev().filter_map(&frame).collect()))
             .collect();
-        Converter { profile, locations, series: Vec::new(), by_labels: HashMap::new(), negative_values: 0 }
+        Converter {
+            profile,
+            locations,
+            series: Vec::new(),
+            by_labels: HashMap::new(),
+            negative_values: 0,
+        }
     }
 
     fn string(&self, i: i64) -> String {
-        let raw = usize::try_from(i).ok().and_then(|i| self.profile.string_table.get(i));
-        raw.map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default()
+        let raw = usize::try_from(i)
+            .ok()
+            .and_then(|i| self.profile.string_table.get(i));
+        raw.map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default()
     }
 
     fn value_type(&self, v: &proto::ValueType) -> SampleType {
-        SampleType { name: self.string(v.r#type), unit: self.string(v.unit) }
+        SampleType {
+            name: self.string(v.r#type),
+            unit: self.string(v.unit),
+        }
     }
 
     fn run(mut self) -> DecodedProfile {
-        let sample_types: Vec<SampleType> = self.profile.sample_type.iter().map(|v| self.value_type(v)).collect();
-        let period_type = self.profile.period_type.as_ref().map(|v| self.value_type(v));
+        let sample_types: Vec<SampleType> = self
+            .profile
+            .sample_type
+            .iter()
+            .map(|v| self.value_type(v))
+            .collect();
+        let period_type = self
+            .profile
+            .period_type
+            .as_ref()
+            .map(|v| self.value_type(v));
         let types = sample_types.len();
         let mut frames: Vec<NameId> = Vec::new();
         for sample in &self.profile.sample {
@@ -148,13 +178,22 @@ impl<'p> Converter<'p> {
             let shape = self.shape(labels, types);
             frames.clear();
             for id in sample.location_id.iter().rev() {
-                let Some(names) = self.locations.get(id) else { continue };
-                let Some(shape) = self.series.get_mut(shape) else { continue };
+                let Some(names) = self.locations.get(id) else {
+                    continue;
+                };
+                let Some(shape) = self.series.get_mut(shape) else {
+                    continue;
+                };
                 frames.extend(names.iter().map(|n| shape.tree.intern(n)));
             }
             self.add(shape, &frames, &sample.value);
         }
-        let Converter { profile, series, negative_values, .. } = self;
+        let Converter {
+            profile,
+            series,
+            negative_values,
+            ..
+        } = self;
         DecodedProfile {
             sample_types,
             period_type,
@@ -188,12 +227,18 @@ impl<'p> Converter<'p> {
         }
         let i = self.series.len();
         self.by_labels.insert(labels.clone(), i);
-        self.series.push(Shape { labels, tree: Tree::new(), selves: vec![vec![0]; types] });
+        self.series.push(Shape {
+            labels,
+            tree: Tree::new(),
+            selves: vec![vec![0]; types],
+        });
         i
     }
 
     fn add(&mut self, shape: usize, frames: &[NameId], values: &[i64]) {
-        let Some(shape) = self.series.get_mut(shape) else { return };
+        let Some(shape) = self.series.get_mut(shape) else {
+            return;
+        };
         let leaf = shape.tree.insert_stack_ids(frames, crate::Ticks::ZERO);
         for (selves, &value) in shape.selves.iter_mut().zip(values) {
             if value < 0 {
@@ -212,14 +257,23 @@ impl<'p> Converter<'p> {
 
 impl Shape {
     fn finish(self) -> Series {
-        let trees = self.selves.iter().map(|selves| project(&self.tree, selves)).collect();
-        Series { labels: self.labels, trees }
+        let trees = self
+            .selves
+            .iter()
+            .map(|selves| project(&self.tree, selves))
+            .collect();
+        Series {
+            labels: self.labels,
+            trees,
+        }
     }
 }
 
 /// The shape tree with the given self ticks, totals summed bottom-up, zero nodes dropped.
 fn project(shape: &Tree, selves: &[u64]) -> Tree {
-    let mut totals: Vec<u64> = (0..shape.len()).map(|i| selves.get(i).copied().unwrap_or(0)).collect();
+    let mut totals: Vec<u64> = (0..shape.len())
+        .map(|i| selves.get(i).copied().unwrap_or(0))
+        .collect();
     for i in (1..shape.len()).rev() {
         let parent = shape.rec(i as u32).parent as usize;
         let child = totals.get(i).copied().unwrap_or(0);
@@ -229,7 +283,10 @@ fn project(shape: &Tree, selves: &[u64]) -> Tree {
     }
     shape.project(|id| {
         let i = id as usize;
-        (totals.get(i).copied().unwrap_or(0), selves.get(i).copied().unwrap_or(0))
+        (
+            totals.get(i).copied().unwrap_or(0),
+            selves.get(i).copied().unwrap_or(0),
+        )
     })
 }
 

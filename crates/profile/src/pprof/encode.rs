@@ -46,8 +46,14 @@ impl Strings {
 /// The tree as an uncompressed pprof `Profile`.
 #[must_use]
 pub fn encode(tree: &Tree, options: &EncodeOptions) -> Vec<u8> {
-    let mut strings = Strings { table: vec![Vec::new()], index: [(String::new(), 0)].into() };
-    let sample_type = ValueType { r#type: strings.id(&options.sample_type), unit: strings.id(&options.unit) };
+    let mut strings = Strings {
+        table: vec![Vec::new()],
+        index: [(String::new(), 0)].into(),
+    };
+    let sample_type = ValueType {
+        r#type: strings.id(&options.sample_type),
+        unit: strings.id(&options.unit),
+    };
     // Function/location id per name id (0 = not yet assigned); ids are 1-based.
     let mut ids = vec![0u64; tree.names().len()];
     let mut functions = Vec::new();
@@ -74,19 +80,33 @@ pub fn encode(tree: &Tree, options: &EncodeOptions) -> Vec<u8> {
             cursor = c.parent();
         }
         let value = vec![i64::try_from(n.self_ticks().0).unwrap_or(i64::MAX)];
-        samples.push(Sample { location_id, value, label: Vec::new() });
+        samples.push(Sample {
+            location_id,
+            value,
+            label: Vec::new(),
+        });
     });
     let function: Vec<Function> = functions
         .iter()
         .enumerate()
-        .map(|(i, &name)| Function { id: i as u64 + 1, name, system_name: name, filename: 0, start_line: 0 })
+        .map(|(i, &name)| Function {
+            id: i as u64 + 1,
+            name,
+            system_name: name,
+            filename: 0,
+            start_line: 0,
+        })
         .collect();
     let location = (1..=function.len() as u64)
         .map(|id| Location {
             id,
             mapping_id: 0,
             address: 0,
-            line: vec![Line { function_id: id, line: 0, column: 0 }],
+            line: vec![Line {
+                function_id: id,
+                line: 0,
+                column: 0,
+            }],
             is_folded: false,
         })
         .collect();

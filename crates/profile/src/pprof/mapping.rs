@@ -91,8 +91,20 @@ pub struct OgSeries {
     pub tree: Tree,
 }
 
-fn entry(units: &str, name: &str, aggregation: Aggregation, cumulative: bool, sampled: bool) -> SampleTypeConfig {
-    SampleTypeConfig { units: units.into(), display_name: name.into(), aggregation, cumulative, sampled }
+fn entry(
+    units: &str,
+    name: &str,
+    aggregation: Aggregation,
+    cumulative: bool,
+    sampled: bool,
+) -> SampleTypeConfig {
+    SampleTypeConfig {
+        units: units.into(),
+        display_name: name.into(),
+        aggregation,
+        cumulative,
+        sampled,
+    }
 }
 
 impl SampleTypeConfigs {
@@ -102,13 +114,34 @@ impl SampleTypeConfigs {
         use Aggregation::{Average, Sum};
         let table = [
             ("samples", entry("samples", "cpu", Sum, false, true)),
-            ("inuse_objects", entry("objects", "inuse_objects", Average, false, false)),
-            ("inuse_space", entry("bytes", "inuse_space", Average, false, false)),
-            ("alloc_objects", entry("objects", "alloc_objects", Sum, true, false)),
-            ("alloc_space", entry("bytes", "alloc_space", Sum, true, false)),
-            ("goroutine", entry("goroutines", "goroutines", Average, false, false)),
-            ("contentions", entry("lock_samples", "mutex_count", Sum, true, false)),
-            ("delay", entry("lock_nanoseconds", "mutex_duration", Sum, true, false)),
+            (
+                "inuse_objects",
+                entry("objects", "inuse_objects", Average, false, false),
+            ),
+            (
+                "inuse_space",
+                entry("bytes", "inuse_space", Average, false, false),
+            ),
+            (
+                "alloc_objects",
+                entry("objects", "alloc_objects", Sum, true, false),
+            ),
+            (
+                "alloc_space",
+                entry("bytes", "alloc_space", Sum, true, false),
+            ),
+            (
+                "goroutine",
+                entry("goroutines", "goroutines", Average, false, false),
+            ),
+            (
+                "contentions",
+                entry("lock_samples", "mutex_count", Sum, true, false),
+            ),
+            (
+                "delay",
+                entry("lock_nanoseconds", "mutex_duration", Sum, true, false),
+            ),
         ];
         SampleTypeConfigs(table.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
@@ -125,18 +158,38 @@ impl DecodedProfile {
     /// and label set. Cumulative types are written only with `previous` (the multipart
     /// `prev_profile`), as the difference to it.
     #[must_use]
-    pub fn og_series(&self, configs: &SampleTypeConfigs, previous: Option<&DecodedProfile>) -> Vec<OgSeries> {
+    pub fn og_series(
+        &self,
+        configs: &SampleTypeConfigs,
+        previous: Option<&DecodedProfile>,
+    ) -> Vec<OgSeries> {
         let mut out = Vec::new();
         for (index, sample_type) in self.sample_types.iter().enumerate() {
-            let Some(config) = configs.0.get(&sample_type.name) else { continue };
+            let Some(config) = configs.0.get(&sample_type.name) else {
+                continue;
+            };
             if config.cumulative && previous.is_none() {
                 continue;
             }
-            let units = if config.units.is_empty() { &sample_type.unit } else { &config.units };
-            let suffix = if config.display_name.is_empty() { &sample_type.name } else { &config.display_name };
-            let sample_rate = if config.sampled { self.sample_rate() } else { 0 };
+            let units = if config.units.is_empty() {
+                &sample_type.unit
+            } else {
+                &config.units
+            };
+            let suffix = if config.display_name.is_empty() {
+                &sample_type.name
+            } else {
+                &config.display_name
+            };
+            let sample_rate = if config.sampled {
+                self.sample_rate()
+            } else {
+                0
+            };
             for series in &self.series {
-                let Some(tree) = series.trees.get(index) else { continue };
+                let Some(tree) = series.trees.get(index) else {
+                    continue;
+                };
                 let tree = match previous.filter(|_| config.cumulative) {
                     Some(prev) => tree.subtract(&prev.tree_like(&sample_type.name, &series.labels)),
                     None => tree.clone(),
@@ -159,7 +212,10 @@ impl DecodedProfile {
     /// comes from `period_type`, nanoseconds by default); 0 when there is no period.
     #[must_use]
     pub fn sample_rate(&self) -> u32 {
-        let unit = self.period_type.as_ref().map_or("nanoseconds", |t| t.unit.as_str());
+        let unit = self
+            .period_type
+            .as_ref()
+            .map_or("nanoseconds", |t| t.unit.as_str());
         let nanos_per_unit: i128 = match unit {
             "microseconds" => 1_000,
             "milliseconds" => 1_000_000,
@@ -175,7 +231,9 @@ impl DecodedProfile {
 
     /// The tree of the sample type named `name` for `labels`; empty if absent.
     fn tree_like(&self, name: &str, labels: &LabelSet) -> Tree {
-        let Some(index) = self.sample_type_index(name) else { return Tree::new() };
+        let Some(index) = self.sample_type_index(name) else {
+            return Tree::new();
+        };
         self.series
             .iter()
             .find(|s| &s.labels == labels)
