@@ -43,7 +43,10 @@ impl Tree {
                 }
                 None => 0,
             };
-            let children: u64 = self.children_ids(id).map(|c| self.rec(c).total).fold(0, u64::saturating_add);
+            let children: u64 = self
+                .children_ids(id)
+                .map(|c| self.rec(c).total)
+                .fold(0, u64::saturating_add);
             let gap = rec.total.saturating_sub(rec.self_).saturating_sub(children);
             let count = self.children_ids(id).count();
             for v in [u64::from(name), rec.self_, gap, count as u64] {
@@ -93,7 +96,11 @@ impl Tree {
         }
         let (_, self_, gap, children) = read_record(r)?;
         self.add_self(NodeId::ROOT, self_);
-        let mut open = vec![Open { node: NodeId::ROOT, remaining: children, total: self_.saturating_add(gap) }];
+        let mut open = vec![Open {
+            node: NodeId::ROOT,
+            remaining: children,
+            total: self_.saturating_add(gap),
+        }];
         while let Some(top) = open.last_mut() {
             if top.remaining == 0 {
                 let (node, total) = (top.node, top.total);
@@ -110,7 +117,11 @@ impl Tree {
             let name = names.get(name as usize).copied().unwrap_or(NameId::EMPTY);
             let node = self.child_or_insert(parent, name);
             self.add_self(node, self_);
-            open.push(Open { node, remaining: children, total: self_.saturating_add(gap) });
+            open.push(Open {
+                node,
+                remaining: children,
+                total: self_.saturating_add(gap),
+            });
         }
         Ok(())
     }
@@ -179,11 +190,18 @@ pub(crate) struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], base: usize) -> Reader<'a> {
-        Reader { bytes, pos: 0, base }
+        Reader {
+            bytes,
+            pos: 0,
+            base,
+        }
     }
 
     pub(crate) fn error(&self, problem: &'static str) -> DecodeError {
-        DecodeError::Binary { at: self.base + self.pos, problem }
+        DecodeError::Binary {
+            at: self.base + self.pos,
+            problem,
+        }
     }
 
     pub(crate) fn remaining(&self) -> usize {
@@ -199,7 +217,11 @@ impl<'a> Reader<'a> {
     }
 
     fn byte(&mut self) -> Result<u8, DecodeError> {
-        let b = self.bytes.get(self.pos).copied().ok_or_else(|| self.error("unexpected end of input"))?;
+        let b = self
+            .bytes
+            .get(self.pos)
+            .copied()
+            .ok_or_else(|| self.error("unexpected end of input"))?;
         self.pos += 1;
         Ok(b)
     }
@@ -228,7 +250,9 @@ impl<'a> Reader<'a> {
         }
         let start = self.pos;
         self.pos += len as usize;
-        self.bytes.get(start..self.pos).ok_or_else(|| self.error("length exceeds input"))
+        self.bytes
+            .get(start..self.pos)
+            .ok_or_else(|| self.error("length exceeds input"))
     }
 }
 

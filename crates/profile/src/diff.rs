@@ -39,7 +39,10 @@ fn sides(tree: &Tree, len: usize) -> Vec<Side> {
     let mut out: Vec<Side> = tree
         .recs()
         .iter()
-        .map(|r| Side { total: Ticks(r.total), self_ticks: Ticks(r.self_) })
+        .map(|r| Side {
+            total: Ticks(r.total),
+            self_ticks: Ticks(r.self_),
+        })
         .collect();
     out.resize(len.max(out.len()), Side::default());
     out
@@ -59,7 +62,11 @@ impl Diff {
                 side.self_ticks += Ticks(rec.self_);
             }
         }
-        Diff { tree, left: left_sides, right: right_sides }
+        Diff {
+            tree,
+            left: left_sides,
+            right: right_sides,
+        }
     }
 
     /// Builds a diff from a union tree and per-node sides (indexed by node id).
@@ -123,26 +130,10 @@ impl Diff {
     }
 
     fn project(&self, side: &[Side]) -> Tree {
-        let mut out = Tree::with_capacity(self.tree.len());
-        let mut map = vec![u32::MAX; self.tree.len()];
-        for (i, rec) in self.tree.recs().iter().enumerate() {
-            let s = side.get(i).copied().unwrap_or_default();
-            let target = if i == 0 {
-                NodeId::ROOT
-            } else {
-                let parent = map.get(rec.parent as usize).copied().unwrap_or(u32::MAX);
-                if parent == u32::MAX || s.total == Ticks::ZERO {
-                    continue;
-                }
-                let name = out.intern(self.tree.names().resolve(rec.name));
-                out.child_or_insert(NodeId(parent), name)
-            };
-            out.set_ticks(target, s.total.0, s.self_ticks.0);
-            if let Some(slot) = map.get_mut(i) {
-                *slot = target.0;
-            }
-        }
-        out
+        self.tree.project(|id| {
+            let s = side.get(id as usize).copied().unwrap_or_default();
+            (s.total.0, s.self_ticks.0)
+        })
     }
 }
 
@@ -165,6 +156,9 @@ mod tests {
         .assert_eq(&diff.to_text());
         assert_eq!(diff.left_tree(), left);
         assert_eq!(diff.right_tree(), right);
-        assert_eq!((diff.left_total(), diff.right_total()), (Ticks(3), Ticks(4)));
+        assert_eq!(
+            (diff.left_total(), diff.right_total()),
+            (Ticks(3), Ticks(4))
+        );
     }
 }

@@ -129,7 +129,10 @@ impl Warnings {
 
     pub(crate) fn finish(mut self) -> Vec<Warning> {
         if self.dropped > 0 {
-            self.kept.push(Warning { line: self.last_line, kind: WarningKind::TooMany(self.dropped) });
+            self.kept.push(Warning {
+                line: self.last_line,
+                kind: WarningKind::TooMany(self.dropped),
+            });
         }
         self.kept
     }
@@ -147,7 +150,13 @@ mod tests {
         }
         let out = w.finish();
         assert_eq!(out.len(), 101);
-        assert_eq!(out[100], Warning { line: 150, kind: WarningKind::TooMany(50) });
+        assert_eq!(
+            out[100],
+            Warning {
+                line: 150,
+                kind: WarningKind::TooMany(50)
+            }
+        );
         assert_eq!(out[0].to_string(), "line 1: blank line skipped");
     }
 }

@@ -35,7 +35,9 @@ impl Tree {
             };
             match count.parse::<u64>() {
                 Ok(value) => cache.insert(&mut tree, stack, Ticks(value)),
-                Err(_) => lines.warnings.push(number, WarningKind::BadCount(short(count))),
+                Err(_) => lines
+                    .warnings
+                    .push(number, WarningKind::BadCount(short(count))),
             }
         }
         (tree, lines.warnings.finish())

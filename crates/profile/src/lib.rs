@@ -13,7 +13,10 @@
 //! - [`units`]: newtypes for the quantities that cross module boundaries (`Ticks`).
 //! - [`api`]: small JSON shapes of the HTTP API shared by the app and the server.
 //! - [`selector`]: series keys (`app.cpu{env=prod}`) and FlameQL selectors.
-#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing))]
+#![cfg_attr(
+    not(test),
+    warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 #![warn(missing_docs)]
 
 pub mod api;
@@ -25,6 +28,7 @@ mod folded;
 mod ingest;
 mod merge;
 pub mod names;
+pub mod pprof;
 mod render_text;
 pub mod selector;
 pub mod table;
@@ -36,8 +40,8 @@ mod views;
 pub use diff::{Change, Diff, Side};
 pub use error::{DecodeError, Warning, WarningKind};
 pub use flamebearer::{Flamebearer, FlamebearerProfile};
-pub use tree::{Node, Tree};
 pub use table::{DiffRow, FunctionRow, FunctionTicks};
+pub use tree::{Node, Tree};
 pub use truncate::{MaxNodes, Strategy};
-pub use views::Sandwich;
 pub use units::{NameId, NodeId, Ticks};
+pub use views::Sandwich;

@@ -34,7 +34,10 @@ impl Tree {
                 NodeId::ROOT
             } else {
                 let parent = map.get(rec.parent as usize).copied().unwrap_or(0);
-                let name = names.get(rec.name.index()).copied().unwrap_or(NameId::EMPTY);
+                let name = names
+                    .get(rec.name.index())
+                    .copied()
+                    .unwrap_or(NameId::EMPTY);
                 self.child_or_insert(NodeId(parent), name)
             };
             self.add_total(target, rec.total);

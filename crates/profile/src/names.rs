@@ -20,7 +20,9 @@ pub struct Names {
 
 impl std::fmt::Debug for Names {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Names").field("len", &self.strings.len()).finish()
+        f.debug_struct("Names")
+            .field("len", &self.strings.len())
+            .finish()
     }
 }
 
@@ -38,7 +40,10 @@ impl Names {
     /// A table holding only the empty name.
     #[must_use]
     pub fn new() -> Names {
-        let mut names = Names { strings: Vec::new(), table: HashTable::new() };
+        let mut names = Names {
+            strings: Vec::new(),
+            table: HashTable::new(),
+        };
         names.intern("");
         names
     }
@@ -47,7 +52,9 @@ impl Names {
     pub fn intern(&mut self, name: &str) -> NameId {
         let hash = hash_str(name);
         let strings = &self.strings;
-        let found = self.table.find(hash, |id| strings.get(id.index()).is_some_and(|s| **s == *name));
+        let found = self.table.find(hash, |id| {
+            strings.get(id.index()).is_some_and(|s| **s == *name)
+        });
         if let Some(id) = found {
             return *id;
         }
@@ -66,7 +73,9 @@ impl Names {
     pub fn get(&self, name: &str) -> Option<NameId> {
         let strings = &self.strings;
         self.table
-            .find(hash_str(name), |id| strings.get(id.index()).is_some_and(|s| **s == *name))
+            .find(hash_str(name), |id| {
+                strings.get(id.index()).is_some_and(|s| **s == *name)
+            })
             .copied()
     }
 
@@ -90,7 +99,10 @@ impl Names {
 
     /// All names with their ids, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (NameId, &str)> {
-        self.strings.iter().enumerate().map(|(i, s)| (NameId(i as u32), &**s))
+        self.strings
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (NameId(i as u32), &**s))
     }
 
     /// For each id, its position when all names are sorted byte-wise: children are laid out
@@ -99,7 +111,9 @@ impl Names {
     pub fn ranks(&self) -> Vec<u32> {
         let mut order: Vec<u32> = (0..self.strings.len() as u32).collect();
         order.sort_unstable_by(|a, b| {
-            self.resolve(NameId(*a)).as_bytes().cmp(self.resolve(NameId(*b)).as_bytes())
+            self.resolve(NameId(*a))
+                .as_bytes()
+                .cmp(self.resolve(NameId(*b)).as_bytes())
         });
         let mut ranks = vec![0u32; order.len()];
         for (rank, id) in order.iter().enumerate() {

@@ -44,10 +44,17 @@ impl Tree {
     pub fn table(&self) -> Vec<FunctionRow> {
         let [per_name] = accumulate(self, |id| [(self.rec(id).total, self.rec(id).self_)]);
         let mut rows: Vec<FunctionRow> = rows(self, &per_name)
-            .map(|(name, ticks)| FunctionRow { name: name.to_owned(), ticks })
+            .map(|(name, ticks)| FunctionRow {
+                name: name.to_owned(),
+                ticks,
+            })
             .collect();
         rows.sort_by(|a, b| {
-            (b.ticks.total, b.ticks.self_ticks, &a.name).cmp(&(a.ticks.total, a.ticks.self_ticks, &b.name))
+            (b.ticks.total, b.ticks.self_ticks, &a.name).cmp(&(
+                a.ticks.total,
+                a.ticks.self_ticks,
+                &b.name,
+            ))
         });
         rows
     }
@@ -64,7 +71,11 @@ impl Diff {
         });
         let mut out: Vec<DiffRow> = rows(tree, &left)
             .zip(rows(tree, &right))
-            .map(|((name, left), (_, right))| DiffRow { name: name.to_owned(), left, right })
+            .map(|((name, left), (_, right))| DiffRow {
+                name: name.to_owned(),
+                left,
+                right,
+            })
             .collect();
         out.sort_by(|a, b| {
             let key = |r: &DiffRow| r.left.total + r.right.total;
@@ -76,11 +87,24 @@ impl Diff {
 
 /// The non-empty rows of a per-name accumulation (the root's empty name excluded unless
 /// an empty frame really occurred).
-fn rows<'t>(tree: &'t Tree, per_name: &'t [Acc]) -> impl Iterator<Item = (&'t str, FunctionTicks)> + 't {
-    per_name.iter().enumerate().filter(|(_, acc)| acc.seen).map(move |(i, acc)| {
-        let name = tree.names().resolve(NameId(i as u32));
-        (name, FunctionTicks { self_ticks: Ticks(acc.self_), total: Ticks(acc.total) })
-    })
+fn rows<'t>(
+    tree: &'t Tree,
+    per_name: &'t [Acc],
+) -> impl Iterator<Item = (&'t str, FunctionTicks)> + 't {
+    per_name
+        .iter()
+        .enumerate()
+        .filter(|(_, acc)| acc.seen)
+        .map(move |(i, acc)| {
+            let name = tree.names().resolve(NameId(i as u32));
+            (
+                name,
+                FunctionTicks {
+                    self_ticks: Ticks(acc.self_),
+                    total: Ticks(acc.total),
+                },
+            )
+        })
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -92,7 +116,10 @@ struct Acc {
 
 /// Walks the tree depth first, keeping a count of each name on the current stack, and sums
 /// each side's ticks per name; a total is added only for the outermost occurrence.
-fn accumulate<const S: usize>(tree: &Tree, ticks: impl Fn(u32) -> [(u64, u64); S]) -> [Vec<Acc>; S] {
+fn accumulate<const S: usize>(
+    tree: &Tree,
+    ticks: impl Fn(u32) -> [(u64, u64); S],
+) -> [Vec<Acc>; S] {
     let names = tree.names().len();
     let mut acc: [Vec<Acc>; S] = std::array::from_fn(|_| vec![Acc::default(); names]);
     let mut on_stack = vec![0u32; names];
@@ -100,7 +127,9 @@ fn accumulate<const S: usize>(tree: &Tree, ticks: impl Fn(u32) -> [(u64, u64); S
     let mut work: Vec<(u32, bool)> = tree.children_ids(0).map(|c| (c, true)).collect();
     while let Some((id, entering)) = work.pop() {
         let name = tree.rec(id).name.index();
-        let Some(count) = on_stack.get_mut(name) else { continue };
+        let Some(count) = on_stack.get_mut(name) else {
+            continue;
+        };
         if !entering {
             *count = count.saturating_sub(1);
             continue;

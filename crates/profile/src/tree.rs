@@ -87,10 +87,17 @@ impl Tree {
     #[must_use]
     pub fn with_capacity(nodes: usize) -> Tree {
         let mut arena = Vec::with_capacity(nodes.max(1));
-        arena.push(Rec { parent: NONE, ..MISSING });
+        arena.push(Rec {
+            parent: NONE,
+            ..MISSING
+        });
         let mut index = FxHashMap::default();
         index.reserve(nodes);
-        Tree { names: Names::new(), nodes: arena, index }
+        Tree {
+            names: Names::new(),
+            nodes: arena,
+            index,
+        }
     }
 
     /// The name table.
@@ -131,7 +138,10 @@ impl Tree {
     /// The node with this id, if it belongs to this tree.
     #[must_use]
     pub fn node(&self, id: NodeId) -> Option<Node<'_>> {
-        (id.index() < self.nodes.len()).then_some(Node { tree: self, id: id.0 })
+        (id.index() < self.nodes.len()).then_some(Node {
+            tree: self,
+            id: id.0,
+        })
     }
 
     /// All nodes in id order (parents before children).
@@ -142,7 +152,9 @@ impl Tree {
     /// The child of `parent` named `name`.
     #[must_use]
     pub fn child(&self, parent: NodeId, name: NameId) -> Option<NodeId> {
-        self.index.get(&child_key(parent.0, name)).map(|&c| NodeId(c))
+        self.index
+            .get(&child_key(parent.0, name))
+            .map(|&c| NodeId(c))
     }
 
     /// The node reached by following `frames` (root first) from the root.
@@ -188,7 +200,10 @@ impl Tree {
         let mut kids: Vec<NodeId> = self.children_ids(id.0).map(NodeId).collect();
         kids.sort_unstable_by(|a, b| {
             let (a, b) = (self.rec(a.0).name, self.rec(b.0).name);
-            self.names.resolve(a).as_bytes().cmp(self.names.resolve(b).as_bytes())
+            self.names
+                .resolve(a)
+                .as_bytes()
+                .cmp(self.names.resolve(b).as_bytes())
         });
         kids
     }
@@ -204,7 +219,10 @@ impl Tree {
     }
 
     pub(crate) fn children_ids(&self, id: u32) -> ChildIds<'_> {
-        ChildIds { tree: self, next: self.rec(id).first_child }
+        ChildIds {
+            tree: self,
+            next: self.rec(id).first_child,
+        }
     }
 
     /// The child of `parent` named `name`, created with zero ticks if missing. If the arena
@@ -214,12 +232,19 @@ impl Tree {
         if let Some(&child) = self.index.get(&key) {
             return NodeId(child);
         }
-        let Ok(id) = u32::try_from(self.nodes.len()) else { return parent };
+        let Ok(id) = u32::try_from(self.nodes.len()) else {
+            return parent;
+        };
         if id == NONE || parent.index() >= self.nodes.len() {
             return parent;
         }
         let depth = self.rec(parent.0).depth.saturating_add(1);
-        self.nodes.push(Rec { name, parent: parent.0, depth, ..MISSING });
+        self.nodes.push(Rec {
+            name,
+            parent: parent.0,
+            depth,
+            ..MISSING
+        });
         let prev_last = self.rec(parent.0).last_child;
         if let Some(prev) = self.nodes.get_mut(prev_last as usize) {
             prev.next_sibling = id;
@@ -259,7 +284,9 @@ impl Tree {
             r.total = r.self_;
         }
         for i in (1..self.nodes.len()).rev() {
-            let Some(&Rec { parent, total, .. }) = self.nodes.get(i) else { continue };
+            let Some(&Rec { parent, total, .. }) = self.nodes.get(i) else {
+                continue;
+            };
             if let Some(p) = self.nodes.get_mut(parent as usize) {
                 p.total = p.total.saturating_add(total);
             }
@@ -275,7 +302,48 @@ impl Tree {
                 *p = p.saturating_add(r.total);
             }
         }
-        self.nodes.iter().zip(&sums).position(|(r, s)| r.total != *s).map(|i| NodeId(i as u32))
+        self.nodes
+            .iter()
+            .zip(&sums)
+            .position(|(r, s)| r.total != *s)
+            .map(|i| NodeId(i as u32))
+    }
+
+    /// A tree with this one's shape and the ticks `ticks(id) = (total, self)`, keeping only
+    /// nodes with a non-zero total (and the root). Used to split a diff or a multi-valued
+    /// profile into plain trees.
+    pub(crate) fn project(&self, ticks: impl Fn(u32) -> (u64, u64)) -> Tree {
+        let mut out = Tree::new();
+        let mut map = vec![NONE; self.nodes.len()];
+        let mut names = vec![None; self.names.len()];
+        for (i, rec) in self.nodes.iter().enumerate() {
+            let (total, self_) = ticks(i as u32);
+            let target = if i == 0 {
+                NodeId::ROOT
+            } else {
+                let parent = map.get(rec.parent as usize).copied().unwrap_or(NONE);
+                if parent == NONE || total == 0 {
+                    continue;
+                }
+                let slot = names.get_mut(rec.name.index());
+                let name = match slot.as_deref().copied().flatten() {
+                    Some(name) => name,
+                    None => {
+                        let name = out.names.intern(self.names.resolve(rec.name));
+                        if let Some(slot) = slot {
+                            *slot = Some(name);
+                        }
+                        name
+                    }
+                };
+                out.child_or_insert(NodeId(parent), name)
+            };
+            out.set_ticks(target, total, self_);
+            if let Some(slot) = map.get_mut(i) {
+                *slot = target.0;
+            }
+        }
+        out
     }
 
     /// True when both trees have the same stacks with the same totals and self values,
@@ -388,7 +456,10 @@ impl<'t> Node<'t> {
     #[must_use]
     pub fn parent(&self) -> Option<Node<'t>> {
         let parent = self.rec().parent;
-        (parent != NONE).then_some(Node { tree: self.tree, id: parent })
+        (parent != NONE).then_some(Node {
+            tree: self.tree,
+            id: parent,
+        })
     }
 
     /// Distance from the root (the root is at depth 0).

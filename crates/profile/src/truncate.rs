@@ -51,7 +51,9 @@ impl MaxNodes {
     /// value (duplicates counted) if there are that many, else the smallest; 0 when
     /// unlimited or empty.
     pub(crate) fn min_value(self, mut totals: Vec<u64>) -> u64 {
-        let MaxNodes::Limit(limit) = self else { return 0 };
+        let MaxNodes::Limit(limit) = self else {
+            return 0;
+        };
         let k = limit.max(1);
         if totals.len() < k {
             return totals.iter().copied().min().unwrap_or(0);
@@ -93,7 +95,9 @@ impl Tree {
     }
 
     fn heaviest_self_keep(&self, max: MaxNodes) -> Vec<bool> {
-        let MaxNodes::Limit(limit) = max else { return vec![true; self.len()] };
+        let MaxNodes::Limit(limit) = max else {
+            return vec![true; self.len()];
+        };
         let mut order: Vec<u32> = (1..self.len() as u32).collect();
         order.sort_unstable_by(|a, b| self.rec(*b).self_.cmp(&self.rec(*a).self_).then(a.cmp(b)));
         let mut keep = vec![false; self.len()];
@@ -131,7 +135,9 @@ impl Tree {
                 }
                 continue;
             }
-            let Some(&parent) = map.get(rec.parent as usize) else { continue };
+            let Some(&parent) = map.get(rec.parent as usize) else {
+                continue;
+            };
             if parent == u32::MAX {
                 continue;
             }

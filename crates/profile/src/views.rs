@@ -25,7 +25,9 @@ impl Tree {
     pub fn focus(&self, name: &str) -> Tree {
         let mut out = Tree::new();
         let mut map = vec![None; self.names().len()];
-        let Some(target) = self.names().get(name) else { return out };
+        let Some(target) = self.names().get(name) else {
+            return out;
+        };
         let top = out.intern(name);
         let top = out.child_or_insert(NodeId::ROOT, top);
         for occurrence in self.outermost(target) {
@@ -42,7 +44,9 @@ impl Tree {
     pub fn focus_node(&self, node: NodeId) -> Tree {
         let mut out = Tree::new();
         let mut map = vec![None; self.names().len()];
-        let Some(focused) = self.node(node) else { return out };
+        let Some(focused) = self.node(node) else {
+            return out;
+        };
         let total = focused.total().0;
         let mut at = NodeId::ROOT;
         if let Some((_, ancestors)) = focused.stack().split_last() {
@@ -65,11 +69,17 @@ impl Tree {
         let mut callers = Tree::new();
         if let Some(target) = self.names().get(name) {
             for occurrence in self.outermost(target) {
-                let frames = self.node(NodeId(occurrence)).map(|n| n.stack()).unwrap_or_default();
+                let frames = self
+                    .node(NodeId(occurrence))
+                    .map(|n| n.stack())
+                    .unwrap_or_default();
                 callers.insert_stack(frames.into_iter().rev(), Ticks(self.rec(occurrence).total));
             }
         }
-        Sandwich { callers, callees: self.focus(name) }
+        Sandwich {
+            callers,
+            callees: self.focus(name),
+        }
     }
 
     /// Nodes named `name` with no ancestor of the same name, in depth-first order.

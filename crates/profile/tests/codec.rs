@@ -10,7 +10,10 @@ fn storage_bytes_round_trip_and_start_with_the_version() {
     let bytes = tree.to_bytes();
     assert_eq!(bytes[0], cinder_profile::codec::BINARY_VERSION);
     assert_eq!(Tree::from_bytes(&bytes).unwrap(), tree);
-    assert_eq!(Tree::from_bytes(&Tree::new().to_bytes()).unwrap(), Tree::new());
+    assert_eq!(
+        Tree::from_bytes(&Tree::new().to_bytes()).unwrap(),
+        Tree::new()
+    );
     // A truncated tree with its `other` nodes, and a scaled one with rounding gaps.
     let truncated = tree.truncate(MaxNodes::Limit(3), Strategy::WidestTotal);
     assert_eq!(Tree::from_bytes(&truncated.to_bytes()).unwrap(), truncated);
@@ -36,17 +39,26 @@ fn corrupt_storage_bytes_are_rejected_without_touching_the_accumulator() {
     let mut acc = common::tree("x 1\n");
     let before = acc.clone();
     for cut in 0..good.len() {
-        assert!(acc.merge_bytes(&good[..cut]).is_err(), "prefix of {cut} bytes accepted");
+        assert!(
+            acc.merge_bytes(&good[..cut]).is_err(),
+            "prefix of {cut} bytes accepted"
+        );
     }
     let mut trailing = good.clone();
     trailing.push(0);
     assert_eq!(
         acc.merge_bytes(&trailing),
-        Err(DecodeError::Binary { at: good.len(), problem: "trailing bytes after the tree" })
+        Err(DecodeError::Binary {
+            at: good.len(),
+            problem: "trailing bytes after the tree"
+        })
     );
     let mut version = good.clone();
     version[0] = 9;
-    assert_eq!(Tree::from_bytes(&version), Err(DecodeError::BinaryVersion(9)));
+    assert_eq!(
+        Tree::from_bytes(&version),
+        Err(DecodeError::BinaryVersion(9))
+    );
     assert_eq!(acc, before);
 }
 
@@ -70,5 +82,8 @@ fn trie_format_example_of_the_spec() {
     assert_eq!(Tree::from_trie_format(b"").unwrap(), Tree::new());
     // Several roots, and a value on an inner node.
     let two = b"\x02a;\x00\x01\x01b\x01\x00\x01c\x02\x00";
-    assert_eq!(Tree::from_trie_format(two).unwrap(), common::tree("a;b 1\nc 2\n"));
+    assert_eq!(
+        Tree::from_trie_format(two).unwrap(),
+        common::tree("a;b 1\nc 2\n")
+    );
 }

@@ -90,7 +90,7 @@ fn render_response_of_the_spec_round_trips_byte_for_byte() {
     assert_eq!(tree, common::tree(WORKED_EXAMPLE));
     let rebuilt = FlamebearerProfile {
         flamebearer: Flamebearer::single(&tree, MaxNodes::Limit(1024)),
-        ..profile.clone()
+        ..profile
     };
     assert_eq!(rebuilt.to_json(), expected);
 }
@@ -103,22 +103,38 @@ fn render_diff_response_of_the_spec_round_trips_byte_for_byte() {
     let diff = profile.diff().unwrap();
     let metadata = profile.metadata.clone();
     let rebuilt = FlamebearerProfile::double(&diff, MaxNodes::Unlimited, metadata);
-    let rebuilt = FlamebearerProfile { groups: None, ..rebuilt };
+    let rebuilt = FlamebearerProfile {
+        groups: None,
+        ..rebuilt
+    };
     assert_eq!(rebuilt.to_json(), expected);
-    assert!(matches!(profile.tree(), Err(DecodeError::Format { expected: "single", .. })));
+    assert!(matches!(
+        profile.tree(),
+        Err(DecodeError::Format {
+            expected: "single",
+            ..
+        })
+    ));
 }
 
 #[test]
 fn empty_tree_encodes_as_the_original_empty_profile() {
     let fb = Flamebearer::single(&Tree::new(), MaxNodes::Limit(1024));
-    assert_eq!(to_go_json(&fb), r#"{"names":["total"],"levels":[[0,0,0,0]],"numTicks":0,"maxSelf":0}"#);
+    assert_eq!(
+        to_go_json(&fb),
+        r#"{"names":["total"],"levels":[[0,0,0,0]],"numTicks":0,"maxSelf":0}"#
+    );
     assert_eq!(fb.to_tree().unwrap(), Tree::new());
 }
 
 #[test]
 fn single_envelope_fields_are_in_go_order() {
     let tree = common::tree("a 1\n");
-    let metadata = Metadata { spy_name: "gospy".into(), units: "samples".into(), ..Metadata::default() };
+    let metadata = Metadata {
+        spy_name: "gospy".into(),
+        units: "samples".into(),
+        ..Metadata::default()
+    };
     let profile = FlamebearerProfile::single(&tree, MaxNodes::Limit(8), metadata);
     assert_eq!(profile.metadata.format, Format::Single);
     expect![[r#"{"version":1,"flamebearer":{"names":["total","a"],"levels":[[0,1,0,0],[0,1,1,1]],"numTicks":1,"maxSelf":1},"timeline":null,"groups":null,"heatmap":null,"metadata":{"format":"single","spyName":"gospy","sampleRate":0,"units":"samples","name":""}}"#]]
@@ -126,7 +142,8 @@ fn single_envelope_fields_are_in_go_order() {
 }
 
 fn decode_error(levels: &str) -> String {
-    let json = format!(r#"{{"names":["total","a","b"],"levels":{levels},"numTicks":0,"maxSelf":0}}"#);
+    let json =
+        format!(r#"{{"names":["total","a","b"],"levels":{levels},"numTicks":0,"maxSelf":0}}"#);
     let fb: Flamebearer = serde_json::from_str(&json).unwrap();
     match fb.to_tree() {
         Ok(tree) => format!("ok\n{}", tree.to_text()),
@@ -148,7 +165,10 @@ fn inconsistent_levels_are_rejected_with_their_position() {
         "[[0,18446744073709551615,0,0],[18446744073709551615,1,1,1]]",
         "[]",
     ];
-    let out: Vec<String> = cases.iter().map(|c| format!("{c} => {}", decode_error(c))).collect();
+    let out: Vec<String> = cases
+        .iter()
+        .map(|c| format!("{c} => {}", decode_error(c)))
+        .collect();
     expect![[r#"
         [[0,5,0,0],[0,5,0,1,0,1,1,2]] => flamebearer level 1, node 1: node lies outside every node of the level above
         [[0,5,0,0],[0,5,0,7]] => flamebearer level 1, node 0: name index outside names
@@ -177,18 +197,37 @@ fn gaps_left_by_rounding_are_kept() {
             b total=3 self=3
     "#]]
     .assert_eq(&tree.to_text());
-    assert_eq!(to_go_json(&Flamebearer::single(&tree, MaxNodes::Unlimited)), json);
+    assert_eq!(
+        to_go_json(&Flamebearer::single(&tree, MaxNodes::Unlimited)),
+        json
+    );
 }
 
 #[test]
 fn bad_envelopes_are_typed_errors() {
-    assert!(matches!(FlamebearerProfile::from_json("{"), Err(DecodeError::Json(_))));
-    let v2 = r#"{"version":2,"flamebearer":{"names":[],"levels":[]},"metadata":{"format":"single"}}"#;
-    assert_eq!(FlamebearerProfile::from_json(v2), Err(DecodeError::Version(2)));
+    assert!(matches!(
+        FlamebearerProfile::from_json("{"),
+        Err(DecodeError::Json(_))
+    ));
+    let v2 =
+        r#"{"version":2,"flamebearer":{"names":[],"levels":[]},"metadata":{"format":"single"}}"#;
+    assert_eq!(
+        FlamebearerProfile::from_json(v2),
+        Err(DecodeError::Version(2))
+    );
     let neg = r#"{"flamebearer":{"names":["total"],"levels":[[-1,0,0,0]]},"metadata":{"format":"single"}}"#;
-    assert!(matches!(FlamebearerProfile::from_json(neg), Err(DecodeError::Json(_))));
+    assert!(matches!(
+        FlamebearerProfile::from_json(neg),
+        Err(DecodeError::Json(_))
+    ));
     let minimal = r#"{"flamebearer":{"names":["total"],"levels":[[0,0,0,0]]},"metadata":{"format":"single"}}"#;
-    assert_eq!(FlamebearerProfile::from_json(minimal).unwrap().tree().unwrap(), Tree::new());
+    assert_eq!(
+        FlamebearerProfile::from_json(minimal)
+            .unwrap()
+            .tree()
+            .unwrap(),
+        Tree::new()
+    );
 }
 
 #[test]

@@ -68,8 +68,18 @@ fn malformed_lines_become_warnings() {
 #[test]
 fn invalid_utf8_is_replaced_with_a_warning() {
     let (tree, warnings) = Tree::from_folded_bytes(b"a\xffb 2\n");
-    assert_eq!(tree.find(&["a\u{fffd}b"]).map(|n| tree.node(n).unwrap().total()), Some(Ticks(2)));
-    assert_eq!(warnings, vec![Warning { line: 1, kind: WarningKind::InvalidUtf8 }]);
+    assert_eq!(
+        tree.find(&["a\u{fffd}b"])
+            .map(|n| tree.node(n).unwrap().total()),
+        Some(Ticks(2))
+    );
+    assert_eq!(
+        warnings,
+        vec![Warning {
+            line: 1,
+            kind: WarningKind::InvalidUtf8
+        }]
+    );
 }
 
 #[test]
@@ -102,19 +112,30 @@ fn lines_format_counts_identical_lines() {
             c total=1 self=1
     "#]]
     .assert_eq(&tree.to_text());
-    assert_eq!(warnings, vec![Warning { line: 4, kind: WarningKind::CarriageReturn }]);
+    assert_eq!(
+        warnings,
+        vec![Warning {
+            line: 4,
+            kind: WarningKind::CarriageReturn
+        }]
+    );
 }
 
 /// Every folded body captured from real agents parses without warnings, with the line
 /// count and sample sum the capture tool recorded.
 #[test]
 fn agent_folded_bodies_parse_cleanly() {
-    let dirs = ["python-pyroscope-io-0.7.2-ingest-folded", "py-spy-0.4.3-folded-via-curl"];
+    let dirs = [
+        "python-pyroscope-io-0.7.2-ingest-folded",
+        "py-spy-0.4.3-folded-via-curl",
+    ];
     let mut checked = 0;
     for dir in dirs {
         for n in 1..=8 {
             let body = common::agent_fixture(&format!("{dir}/{n:04}.bin"));
-            let Ok(body) = std::fs::read(&body) else { continue };
+            let Ok(body) = std::fs::read(&body) else {
+                continue;
+            };
             let expected = common::decoded(&format!("{dir}/{n:04}.decoded.json"));
             let (tree, warnings) = Tree::from_folded_bytes(&body);
             assert!(warnings.is_empty(), "{dir}/{n}: {warnings:?}");
@@ -133,5 +154,8 @@ fn py_spy_thread_roots_become_top_level_frames() {
     let path = common::agent_fixture("py-spy-0.4.3-folded-via-curl/pyspy_raw_threads.txt");
     let (tree, warnings) = Tree::from_folded_bytes(&std::fs::read(path).unwrap());
     assert!(warnings.is_empty());
-    assert!(tree.root().children().all(|c| c.name().starts_with("thread (")));
+    assert!(tree
+        .root()
+        .children()
+        .all(|c| c.name().starts_with("thread (")));
 }

@@ -6,4 +6,5 @@ mod codec;
 mod common;
 mod flamebearer;
 mod folded;
+mod pprof;
 mod transform;

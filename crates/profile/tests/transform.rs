@@ -9,7 +9,12 @@ use crate::common::{self, WORKED_EXAMPLE};
 fn table_text(tree: &Tree) -> String {
     tree.table()
         .iter()
-        .map(|r| format!("{} self={} total={}\n", r.name, r.ticks.self_ticks, r.ticks.total))
+        .map(|r| {
+            format!(
+                "{} self={} total={}\n",
+                r.name, r.ticks.self_ticks, r.ticks.total
+            )
+        })
         .collect()
 }
 
@@ -31,8 +36,14 @@ fn truncation_folds_narrow_children_into_other() {
     "#]]
     .assert_eq(&truncated.to_text());
     assert_eq!(truncated.total_ticks(), tree.total_ticks());
-    assert_eq!(tree.truncate(MaxNodes::Unlimited, Strategy::WidestTotal), tree);
-    assert_eq!(tree.truncate(MaxNodes::Limit(100), Strategy::WidestTotal), tree);
+    assert_eq!(
+        tree.truncate(MaxNodes::Unlimited, Strategy::WidestTotal),
+        tree
+    );
+    assert_eq!(
+        tree.truncate(MaxNodes::Limit(100), Strategy::WidestTotal),
+        tree
+    );
 }
 
 #[test]
@@ -46,14 +57,22 @@ fn heaviest_self_truncation_keeps_hot_leaves_under_narrow_callers() {
           wide total=60 self=0
             other total=60 self=60
     "#]]
-    .assert_eq(&tree.truncate(MaxNodes::Limit(2), Strategy::WidestTotal).to_text());
+    .assert_eq(
+        &tree
+            .truncate(MaxNodes::Limit(2), Strategy::WidestTotal)
+            .to_text(),
+    );
     expect![[r#"
         total total=90 self=0
           narrow total=30 self=0
             hot total=30 self=30
           other total=60 self=60
     "#]]
-    .assert_eq(&tree.truncate(MaxNodes::Limit(3), Strategy::HeaviestSelf).to_text());
+    .assert_eq(
+        &tree
+            .truncate(MaxNodes::Limit(3), Strategy::HeaviestSelf)
+            .to_text(),
+    );
 }
 
 #[test]
@@ -70,11 +89,19 @@ fn table_counts_recursive_totals_once() {
 
 #[test]
 fn diff_table_has_both_sides() {
-    let diff = Diff::new(&common::tree("main;a 2\nmain;b 1\n"), &common::tree("main;a 1\nmain;c 3\n"));
+    let diff = Diff::new(
+        &common::tree("main;a 2\nmain;b 1\n"),
+        &common::tree("main;a 1\nmain;c 3\n"),
+    );
     let text: String = diff
         .table()
         .iter()
-        .map(|r| format!("{} left={}/{} right={}/{}\n", r.name, r.left.self_ticks, r.left.total, r.right.self_ticks, r.right.total))
+        .map(|r| {
+            format!(
+                "{} left={}/{} right={}/{}\n",
+                r.name, r.left.self_ticks, r.left.total, r.right.self_ticks, r.right.total
+            )
+        })
         .collect();
     expect![[r#"
         main left=0/3 right=0/4
@@ -100,7 +127,13 @@ fn focus_merges_outermost_occurrences() {
             h total=3 self=3
     "#]]
     .assert_eq(&focus.to_text());
-    let f_total = tree.table().into_iter().find(|r| r.name == "f").unwrap().ticks.total;
+    let f_total = tree
+        .table()
+        .into_iter()
+        .find(|r| r.name == "f")
+        .unwrap()
+        .ticks
+        .total;
     assert_eq!(focus.total_ticks(), f_total);
     assert!(tree.focus("absent").is_empty());
 }

@@ -32,7 +32,10 @@ pub(super) fn double(fb: &Flamebearer) -> Result<Diff, DecodeError> {
             .iter()
             .map(|t| {
                 let (total, self_) = t.get(s).copied().unwrap_or_default();
-                Side { total: Ticks(total), self_ticks: Ticks(self_) }
+                Side {
+                    total: Ticks(total),
+                    self_ticks: Ticks(self_),
+                }
             })
             .collect()
     };
@@ -71,26 +74,46 @@ impl<'a, const S: usize> Decoder<'a, S> {
 
     fn new(fb: &'a Flamebearer) -> Self {
         let nodes: usize = fb.levels.iter().map(|l| l.len() / Self::CHUNK).sum();
-        Decoder { fb, names: vec![None; fb.names.len()], tree: Tree::with_capacity(nodes), sides: Vec::new() }
+        Decoder {
+            fb,
+            names: vec![None; fb.names.len()],
+            tree: Tree::with_capacity(nodes),
+            sides: Vec::new(),
+        }
     }
 
     fn run(mut self) -> Result<(Tree, Vec<[Ticks2; S]>), DecodeError> {
-        let Some(first) = self.fb.levels.first() else { return Ok((self.tree, vec![[(0, 0); S]])) };
+        let Some(first) = self.fb.levels.first() else {
+            return Ok((self.tree, vec![[(0, 0); S]]));
+        };
         if first.len() != Self::CHUNK {
             return Err(err(0, 0, "level 0 must hold exactly one node"));
         }
         let root = self.bar(first, 0, 0, [0; S])?;
         self.record(NodeId::ROOT, &root.ticks);
-        let mut prev = vec![Placed { inner: inner(&root), end: root.end, node: 0 }];
+        let mut prev = vec![Placed {
+            inner: inner(&root),
+            end: root.end,
+            node: 0,
+        }];
         for (depth, level) in self.fb.levels.iter().enumerate().skip(1) {
             prev = self.level(depth, level, &prev)?;
         }
         Ok((self.tree, self.sides))
     }
 
-    fn level(&mut self, depth: usize, level: &[u64], above: &[Placed<S>]) -> Result<Vec<Placed<S>>, DecodeError> {
-        if level.len() % Self::CHUNK != 0 {
-            return Err(err(depth, level.len() / Self::CHUNK, "level length is not a whole number of nodes"));
+    fn level(
+        &mut self,
+        depth: usize,
+        level: &[u64],
+        above: &[Placed<S>],
+    ) -> Result<Vec<Placed<S>>, DecodeError> {
+        if !level.len().is_multiple_of(Self::CHUNK) {
+            return Err(err(
+                depth,
+                level.len() / Self::CHUNK,
+                "level length is not a whole number of nodes",
+            ));
         }
         let mut placed = Vec::with_capacity(level.len() / Self::CHUNK);
         let mut prev_end = [0u64; S];
@@ -98,11 +121,18 @@ impl<'a, const S: usize> Decoder<'a, S> {
         for (i, chunk) in level.chunks_exact(Self::CHUNK).enumerate() {
             let bar = self.bar(chunk, depth, i, prev_end)?;
             prev_end = bar.end;
-            while above.get(p).is_some_and(|a| (0..S).any(|s| a.end.get(s) < bar.end.get(s))) {
+            while above
+                .get(p)
+                .is_some_and(|a| (0..S).any(|s| a.end.get(s) < bar.end.get(s)))
+            {
                 p += 1;
             }
             let Some(parent) = above.get(p) else {
-                return Err(err(depth, i, "node lies outside every node of the level above"));
+                return Err(err(
+                    depth,
+                    i,
+                    "node lies outside every node of the level above",
+                ));
             };
             if (0..S).any(|s| parent.inner.get(s) > bar.x.get(s)) {
                 return Err(err(depth, i, "node overlaps its parent's self ticks"));
@@ -110,24 +140,45 @@ impl<'a, const S: usize> Decoder<'a, S> {
             let name = self.name(bar.name, depth, i)?;
             let id = self.tree.child_or_insert(NodeId(parent.node), name);
             self.record(id, &bar.ticks);
-            placed.push(Placed { inner: inner(&bar), end: bar.end, node: id.0 });
+            placed.push(Placed {
+                inner: inner(&bar),
+                end: bar.end,
+                node: id.0,
+            });
         }
         Ok(placed)
     }
 
     /// Reads one node, undoing the delta encoding against `prev_end`.
-    fn bar(&self, chunk: &[u64], depth: usize, i: usize, prev_end: [u64; S]) -> Result<Bar<S>, DecodeError> {
+    fn bar(
+        &self,
+        chunk: &[u64],
+        depth: usize,
+        i: usize,
+        prev_end: [u64; S],
+    ) -> Result<Bar<S>, DecodeError> {
         let at = |k: usize| chunk.get(k).copied().unwrap_or(0);
-        let mut bar = Bar { x: [0; S], end: [0; S], ticks: [(0, 0); S], name: at(3 * S) };
+        let mut bar = Bar {
+            x: [0; S],
+            end: [0; S],
+            ticks: [(0, 0); S],
+            name: at(3 * S),
+        };
         for s in 0..S {
             let (gap, total, self_) = (at(3 * s), at(3 * s + 1), at(3 * s + 2));
             if self_ > total {
                 return Err(err(depth, i, "self exceeds total"));
             }
             let start = prev_end.get(s).copied().unwrap_or(0);
-            let x = start.checked_add(gap).ok_or_else(|| err(depth, i, "offset overflows"))?;
-            let end = x.checked_add(total).ok_or_else(|| err(depth, i, "offset overflows"))?;
-            if let (Some(bx), Some(be), Some(bt)) = (bar.x.get_mut(s), bar.end.get_mut(s), bar.ticks.get_mut(s)) {
+            let x = start
+                .checked_add(gap)
+                .ok_or_else(|| err(depth, i, "offset overflows"))?;
+            let end = x
+                .checked_add(total)
+                .ok_or_else(|| err(depth, i, "offset overflows"))?;
+            if let (Some(bx), Some(be), Some(bt)) =
+                (bar.x.get_mut(s), bar.end.get_mut(s), bar.ticks.get_mut(s))
+            {
                 (*bx, *be, *bt) = (x, end, (total, self_));
             }
         }
@@ -139,8 +190,12 @@ impl<'a, const S: usize> Decoder<'a, S> {
         if index == 0 {
             return Ok(NameId::EMPTY);
         }
-        let slot = usize::try_from(index).ok().and_then(|k| self.names.get_mut(k));
-        let Some(slot) = slot else { return Err(err(depth, i, "name index outside names")) };
+        let slot = usize::try_from(index)
+            .ok()
+            .and_then(|k| self.names.get_mut(k));
+        let Some(slot) = slot else {
+            return Err(err(depth, i, "name index outside names"));
+        };
         if let Some(id) = *slot {
             return Ok(id);
         }
@@ -153,7 +208,9 @@ impl<'a, const S: usize> Decoder<'a, S> {
     /// Adds a wire node's ticks to its tree node (sides summed) and, for double
     /// profiles, to the per-side record.
     fn record(&mut self, id: NodeId, ticks: &[Ticks2; S]) {
-        let (total, self_) = ticks.iter().fold((0u64, 0u64), |(t, s), x| (t.saturating_add(x.0), s.saturating_add(x.1)));
+        let (total, self_) = ticks.iter().fold((0u64, 0u64), |(t, s), x| {
+            (t.saturating_add(x.0), s.saturating_add(x.1))
+        });
         self.tree.add_total(id, total);
         self.tree.add_self(id, self_);
         if S > 1 {
@@ -178,5 +235,9 @@ fn inner<const S: usize>(bar: &Bar<S>) -> [u64; S] {
 }
 
 fn err(level: usize, node: usize, problem: &'static str) -> DecodeError {
-    DecodeError::Level { level, node, problem }
+    DecodeError::Level {
+        level,
+        node,
+        problem,
+    }
 }

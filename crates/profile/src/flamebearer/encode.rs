@@ -20,7 +20,12 @@ pub(super) fn single(tree: &Tree, max: MaxNodes) -> Flamebearer {
         let rec = tree.rec(id);
         [(rec.total, rec.self_)]
     };
-    Encoder { tree, sides, fold_literal_other: true }.encode(max)
+    Encoder {
+        tree,
+        sides,
+        fold_literal_other: true,
+    }
+    .encode(max)
 }
 
 pub(super) fn double(diff: &Diff, max: MaxNodes) -> Flamebearer {
@@ -29,7 +34,12 @@ pub(super) fn double(diff: &Diff, max: MaxNodes) -> Flamebearer {
         [(l.total.0, l.self_ticks.0), (r.total.0, r.self_ticks.0)]
     };
     // The original's diff encoder does not force-fold children literally named `other`.
-    Encoder { tree: diff.tree(), sides, fold_literal_other: false }.encode(max)
+    Encoder {
+        tree: diff.tree(),
+        sides,
+        fold_literal_other: false,
+    }
+    .encode(max)
 }
 
 struct Encoder<'t, F> {
@@ -103,7 +113,12 @@ impl<const S: usize, F: Fn(u32) -> [Ticks2; S]> Encoder<'_, F> {
         let mut levels: Vec<Vec<u64>> = Vec::new();
         let mut max_self = 0;
         let mut kids = Vec::new();
-        let mut stack = vec![Pending { node: Some(0), ticks: (self.sides)(0), level: 0, x: [0; S] }];
+        let mut stack = vec![Pending {
+            node: Some(0),
+            ticks: (self.sides)(0),
+            level: 0,
+            x: [0; S],
+        }];
         while let Some(item) = stack.pop() {
             let name = names.index_of(item.node);
             if levels.len() <= item.level {
@@ -120,9 +135,19 @@ impl<const S: usize, F: Fn(u32) -> [Ticks2; S]> Encoder<'_, F> {
                 self.push_children(id, &item, min, &ranks, &mut kids, &mut stack);
             }
         }
-        let num_ticks = (self.sides)(0).iter().fold(0u64, |a, s| a.saturating_add(s.0));
-        let levels = levels.into_iter().map(|l| finish_level(&l, chunk, S)).collect();
-        Flamebearer { names: names.out, levels, num_ticks, max_self }
+        let num_ticks = (self.sides)(0)
+            .iter()
+            .fold(0u64, |a, s| a.saturating_add(s.0));
+        let levels = levels
+            .into_iter()
+            .map(|l| finish_level(&l, chunk, S))
+            .collect();
+        Flamebearer {
+            names: names.out,
+            levels,
+            num_ticks,
+            max_self,
+        }
     }
 
     /// Queues the kept children of `id` (by name) and the synthetic `other` holding the
@@ -147,7 +172,8 @@ impl<const S: usize, F: Fn(u32) -> [Ticks2; S]> Encoder<'_, F> {
         kids.clear();
         for child in self.tree.children_ids(id) {
             let ticks = (self.sides)(child);
-            let literal_other = self.fold_literal_other && Some(self.tree.rec(child).name) == other_name;
+            let literal_other =
+                self.fold_literal_other && Some(self.tree.rec(child).name) == other_name;
             if !literal_other && ticks.iter().any(|s| s.0 >= min) {
                 kids.push((child, ticks));
             } else {
@@ -157,18 +183,31 @@ impl<const S: usize, F: Fn(u32) -> [Ticks2; S]> Encoder<'_, F> {
             }
         }
         kids.sort_unstable_by_key(|(child, _)| {
-            ranks.get(self.tree.rec(*child).name.index()).copied().unwrap_or(u32::MAX)
+            ranks
+                .get(self.tree.rec(*child).name.index())
+                .copied()
+                .unwrap_or(u32::MAX)
         });
         let level = parent.level + 1;
         for &(child, ticks) in kids.iter() {
-            stack.push(Pending { node: Some(child), ticks, level, x });
+            stack.push(Pending {
+                node: Some(child),
+                ticks,
+                level,
+                x,
+            });
             for (x, s) in x.iter_mut().zip(&ticks) {
                 *x = x.saturating_add(s.0);
             }
         }
         if other.iter().any(|&t| t != 0) {
             let ticks = other.map(|t| (t, t));
-            stack.push(Pending { node: None, ticks, level, x });
+            stack.push(Pending {
+                node: None,
+                ticks,
+                level,
+                x,
+            });
         }
     }
 }

@@ -79,7 +79,13 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_like_go() {
-        let names = ["py_demo.py:28 - <module>", "a&b", "tab\there", "\u{8}\u{c}\u{1}", "\u{2028}é"];
+        let names = [
+            "py_demo.py:28 - <module>",
+            "a&b",
+            "tab\there",
+            "\u{8}\u{c}\u{1}",
+            "\u{2028}é",
+        ];
         expect_test::expect![[r#"["py_demo.py:28 - \u003cmodule\u003e","a\u0026b","tab\there","\u0008\u000c\u0001","\u2028é"]"#]]
             .assert_eq(&to_go_json(&names));
         let back: Vec<String> = serde_json::from_str(&to_go_json(&names)).unwrap();

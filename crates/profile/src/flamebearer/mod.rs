@@ -81,7 +81,13 @@ impl FlamebearerProfile {
     /// single); timeline, groups and heatmap are `null` until the caller fills them.
     #[must_use]
     pub fn single(tree: &Tree, max: MaxNodes, metadata: Metadata) -> FlamebearerProfile {
-        FlamebearerProfile::new(Flamebearer::single(tree, max), Metadata { format: Format::Single, ..metadata })
+        FlamebearerProfile::new(
+            Flamebearer::single(tree, max),
+            Metadata {
+                format: Format::Single,
+                ..metadata
+            },
+        )
     }
 
     /// A `double` profile of `diff` with `leftTicks`/`rightTicks` set.
@@ -89,7 +95,10 @@ impl FlamebearerProfile {
     pub fn double(diff: &Diff, max: MaxNodes, metadata: Metadata) -> FlamebearerProfile {
         let mut profile = FlamebearerProfile::new(
             Flamebearer::double(diff, max),
-            Metadata { format: Format::Double, ..metadata },
+            Metadata {
+                format: Format::Double,
+                ..metadata
+            },
         );
         profile.left_ticks = diff.left_total().0;
         profile.right_ticks = diff.right_total().0;

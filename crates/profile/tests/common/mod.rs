@@ -14,7 +14,9 @@ pub fn tree(folded: &str) -> Tree {
 
 /// `shared/fixtures/agents/<rel>`.
 pub fn agent_fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/agents").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/agents")
+        .join(rel)
 }
 
 /// The parsed `NNNN.decoded.json` beside a fixture body.
