@@ -39,6 +39,28 @@ pub struct ServerArgs {
     #[arg(long, env = "CINDER_UI_DIR")]
     pub ui_dir: Option<PathBuf>,
 
+    /// Node budget of `/render` when the request does not name one (`-1`: unlimited).
+    #[arg(
+        long,
+        env = "PYROSCOPE_MAX_NODES_RENDER",
+        default_value_t = 8192,
+        allow_negative_numbers = true
+    )]
+    pub max_nodes_render: i64,
+
+    /// How long to keep data, e.g. `30d` or `1y`; `0` keeps it forever. Older uploads are
+    /// dropped and older data is deleted every 10 minutes.
+    #[arg(long, env = "PYROSCOPE_RETENTION", default_value = "0")]
+    pub retention: String,
+
+    /// Largest accepted upload body in bytes (413 above).
+    #[arg(long, env = "CINDER_MAX_INGEST_BODY", default_value_t = 64 * 1024 * 1024)]
+    pub max_ingest_body: usize,
+
+    /// Largest size an upload may decompress to, in bytes (413 above; stops gzip bombs).
+    #[arg(long, env = "CINDER_MAX_DECOMPRESSED", default_value_t = 256 * 1024 * 1024)]
+    pub max_decompressed: usize,
+
     /// Log filter in `tracing` syntax, e.g. `info` or `cinder_server=debug`.
     #[arg(long, env = "PYROSCOPE_LOG_LEVEL", default_value = "info")]
     pub log_level: String,
@@ -47,6 +69,9 @@ pub struct ServerArgs {
 /// A configuration error, reported before the server starts.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// The retention period could not be understood.
+    #[error("invalid --retention {0:?}: expected 0 or a duration such as 30d, 12h, 1y")]
+    Retention(String),
     /// The bind address could not be understood.
     #[error("invalid --api-bind-addr {0:?}: expected :PORT, HOST:PORT or IP:PORT")]
     BindAddr(String),
@@ -61,6 +86,8 @@ pub struct Config {
     pub storage_path: PathBuf,
     /// Where the web app's files come from.
     pub ui_dir: Option<PathBuf>,
+    /// HTTP-layer tunables.
+    pub settings: crate::Settings,
 }
 
 impl ServerArgs {
@@ -70,7 +97,26 @@ impl ServerArgs {
             bind: parse_bind_addr(&self.api_bind_addr)?,
             storage_path: self.storage_path.clone(),
             ui_dir: self.ui_dir.clone(),
+            settings: crate::Settings {
+                limits: crate::ingest::Limits {
+                    max_body: self.max_ingest_body,
+                    max_decompressed: self.max_decompressed,
+                },
+                max_nodes_render: cinder_profile::MaxNodes::from_param(self.max_nodes_render)
+                    .unwrap_or(cinder_profile::MaxNodes::RENDER_DEFAULT),
+                retention: parse_retention(&self.retention)?,
+            },
         })
+    }
+}
+
+/// `0` (or empty) means keep forever; otherwise a humantime duration (`30d`, `1y`).
+pub fn parse_retention(s: &str) -> Result<Option<std::time::Duration>, ConfigError> {
+    match s.trim() {
+        "" | "0" => Ok(None),
+        t => humantime::parse_duration(t)
+            .map(|d| (!d.is_zero()).then_some(d))
+            .map_err(|_| ConfigError::Retention(s.to_string())),
     }
 }
 
@@ -108,6 +154,16 @@ mod tests {
             "127.0.0.1:1"
         );
         assert_eq!(parse_bind_addr("[::1]:9").unwrap().to_string(), "[::1]:9");
+    }
+
+    #[test]
+    fn retention_accepts_durations_and_zero() {
+        assert_eq!(parse_retention("0").unwrap(), None);
+        assert_eq!(
+            parse_retention("1d").unwrap(),
+            Some(std::time::Duration::from_secs(86_400))
+        );
+        assert!(parse_retention("soon").is_err());
     }
 
     #[test]

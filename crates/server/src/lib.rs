@@ -1,25 +1,55 @@
 //! The Cinder server as a library: [`app`] builds the whole HTTP surface from an
 //! [`AppState`], so tests drive it request-in/response-out without a socket, and `main.rs`
-//! only parses flags, binds and serves.
+//! only parses flags, opens the store, binds and serves.
 //!
 //! Modules:
 //! - [`config`]: flags and env vars → validated [`config::Config`].
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
-//! - [`query`]: time expressions, the timeline grid, compiled selectors.
+//! - [`ingest`]: upload parsing (query, encodings, body formats, push) and the writer.
+//! - [`query`]: time expressions, the timeline grid, compiled selectors, render reads.
 //! - [`store`]: the embedded store (fjall); the only module that knows the engine.
+//! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 
 pub mod build_info;
 pub mod config;
+pub mod error;
+pub mod ingest;
 pub mod query;
 pub mod routes;
 pub mod store;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use cinder_profile::MaxNodes;
 
 pub use routes::assets::Assets;
+
+use ingest::{Limits, WriteQueue};
+use store::{Store, Write};
+
+/// Tunables of the HTTP layer.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    /// Upload size limits.
+    pub limits: Limits,
+    /// Node budget of `/render` when the request names none (`max-nodes-render`).
+    pub max_nodes_render: MaxNodes,
+    /// Data older than this is refused at ingestion and deleted; `None` keeps everything.
+    pub retention: Option<Duration>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            limits: Limits::default(),
+            max_nodes_render: MaxNodes::RENDER_DEFAULT,
+            retention: None,
+        }
+    }
+}
 
 /// Everything handlers share. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -30,14 +60,23 @@ pub struct AppState {
 #[derive(Debug)]
 struct Inner {
     assets: Assets,
+    store: Arc<Store>,
+    queue: WriteQueue,
+    settings: Settings,
 }
 
 impl AppState {
-    /// State serving the web app from `assets`.
+    /// State over an open store; starts the store's writer thread.
     #[must_use]
-    pub fn new(assets: Assets) -> Self {
+    pub fn new(assets: Assets, store: Arc<Store>, settings: Settings) -> Self {
+        let queue = WriteQueue::start(Arc::clone(&store));
         Self {
-            inner: Arc::new(Inner { assets }),
+            inner: Arc::new(Inner {
+                assets,
+                store,
+                queue,
+                settings,
+            }),
         }
     }
 
@@ -46,11 +85,67 @@ impl AppState {
     pub fn assets(&self) -> &Assets {
         &self.inner.assets
     }
+
+    /// The store.
+    #[must_use]
+    pub fn store(&self) -> Arc<Store> {
+        Arc::clone(&self.inner.store)
+    }
+
+    /// The writer.
+    #[must_use]
+    pub fn queue(&self) -> &WriteQueue {
+        &self.inner.queue
+    }
+
+    /// Upload limits.
+    #[must_use]
+    pub fn limits(&self) -> Limits {
+        self.inner.settings.limits
+    }
+
+    /// Default `/render` node budget.
+    #[must_use]
+    pub fn max_nodes_render(&self) -> MaxNodes {
+        self.inner.settings.max_nodes_render
+    }
+
+    /// Current unix time in seconds.
+    #[must_use]
+    pub fn now(&self) -> i64 {
+        let since = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+    }
+
+    /// Drops writes that start before the retention boundary (the original drops them
+    /// silently too; agents do not resend refused data anyway).
+    #[must_use]
+    pub fn within_retention(&self, writes: Vec<Write>) -> Vec<Write> {
+        let Some(retention) = self.inner.settings.retention else {
+            return writes;
+        };
+        let cutoff = self.now() - i64::try_from(retention.as_secs()).unwrap_or(i64::MAX);
+        let before = writes.len();
+        let kept: Vec<Write> = writes
+            .into_iter()
+            .filter(|w| w.window.start >= cutoff)
+            .collect();
+        if kept.len() < before {
+            tracing::debug!(
+                dropped = before - kept.len(),
+                "writes older than the retention period dropped"
+            );
+        }
+        kept
+    }
 }
 
 /// The complete HTTP application.
 pub fn app(state: AppState) -> Router {
-    routes::router()
+    let limits = state.limits();
+    routes::router(limits)
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -1,9 +1,17 @@
-//! The `cinder` binary: parse flags, set up logging, bind, serve until SIGINT/SIGTERM.
+//! The `cinder` binary: parse flags, set up logging, open the store, bind, serve until
+//! SIGINT/SIGTERM, then let in-flight uploads finish and close the store cleanly.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use cinder_server::config::{Cli, Command, Config};
+use cinder_server::store::Store;
 use cinder_server::{app, AppState, Assets};
 use clap::Parser;
+
+/// How often old data is deleted when a retention period is set.
+const RETENTION_INTERVAL: Duration = Duration::from_secs(600);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -28,6 +36,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             config.storage_path.display()
         )
     })?;
+    let store = Arc::new(
+        Store::open(&config.storage_path.join("store"))
+            .with_context(|| format!("opening the store in {}", config.storage_path.display()))?,
+    );
     let assets = config
         .ui_dir
         .clone()
@@ -37,15 +49,38 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "this binary has no embedded web app; build with `make build` or pass --ui-dir"
         );
     }
+    if let Some(retention) = config.settings.retention {
+        tokio::spawn(enforce_retention(Arc::clone(&store), retention));
+    }
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(addr = %listener.local_addr()?, "cinder server listening");
-    axum::serve(listener, app(AppState::new(assets)))
+    let state = AppState::new(assets, Arc::clone(&store), config.settings);
+    axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     tracing::info!("shut down cleanly");
     Ok(())
+}
+
+/// Deletes data older than `retention`, now and every [`RETENTION_INTERVAL`].
+async fn enforce_retention(store: Arc<Store>, retention: Duration) {
+    let mut tick = tokio::time::interval(RETENTION_INTERVAL);
+    loop {
+        tick.tick().await;
+        let store = Arc::clone(&store);
+        let cutoff = std::time::SystemTime::now()
+            .checked_sub(retention)
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+        match tokio::task::spawn_blocking(move || store.apply_retention(cutoff)).await {
+            Ok(Ok(n)) if n > 0 => tracing::info!(slots = n, "retention: deleted old data"),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "retention failed"),
+            Err(e) => tracing::error!(error = %e, "retention task panicked"),
+        }
+    }
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.

@@ -1,10 +1,13 @@
-//! Request/response tests of the route table through `tower::ServiceExt::oneshot`.
+//! Request/response tests of the app shell routes (health, build, web app files) through
+//! `tower::ServiceExt::oneshot`.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use cinder_profile::api::BuildInfo;
-use cinder_server::{app, AppState, Assets};
+use cinder_server::store::Store;
+use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;
+use std::sync::Arc;
 use tower::ServiceExt;
 
 const INDEX: &str = "<!DOCTYPE html><html><body>cinder app</body></html>";
@@ -23,7 +26,10 @@ async fn get(assets: Assets, method: &str, uri: &str) -> (StatusCode, String, Ve
         .uri(uri)
         .body(Body::empty())
         .unwrap();
-    let resp = app(AppState::new(assets)).oneshot(req).await.unwrap();
+    let storage = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(storage.path()).unwrap());
+    let state = AppState::new(assets, store, Settings::default());
+    let resp = app(state).oneshot(req).await.unwrap();
     let status = resp.status();
     let ctype = resp
         .headers()

@@ -1,6 +1,7 @@
-//! Query-side semantics that do not touch storage: time expressions, the timeline grid and
-//! regex compilation of selectors.
+//! Query-side semantics: time expressions, the timeline grid, compiled selectors, and
+//! what `/render` reads from the store.
 
 pub mod matcher;
+pub mod render;
 pub mod time;
 pub mod timeline;

@@ -2,25 +2,26 @@
 //! (`durationDelta`) that keeps it near 1024 points, and slot values written with the
 //! original's `1 + samples` convention (0 means "no data"; the UI subtracts 1).
 
-use serde::Serialize;
+use cinder_profile::flamebearer::Timeline;
 
 use super::time::UnixSecs;
 
 /// The finest resolution of the store and of timelines, in seconds.
 pub const BASE_RESOLUTION: i64 = 10;
 
-/// A `[start, end)` window on the 10 s grid, never empty.
+/// A `[start, end)` window on the 10 s grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Window {
     /// Inclusive start, a multiple of 10 s.
     pub start: UnixSecs,
-    /// Exclusive end, a multiple of 10 s, greater than `start`.
+    /// Exclusive end, a multiple of 10 s.
     pub end: UnixSecs,
 }
 
 impl Window {
     /// Snaps `from`/`until` as the original does: start down to 10 s; end down to 10 s,
-    /// plus 10 s if that changed it or if it equals the start.
+    /// plus 10 s if that changed it or if it equals the start (so it is never empty
+    /// unless `from` > `until`).
     #[must_use]
     pub fn snap(from: UnixSecs, until: UnixSecs) -> Window {
         let start = from.div_euclid(BASE_RESOLUTION) * BASE_RESOLUTION;
@@ -31,7 +32,7 @@ impl Window {
         Window { start, end }
     }
 
-    /// Length in seconds (may be ≤ 0 when `from` > `until`, which callers reject).
+    /// Length in seconds (≤ 0 when `from` > `until`, which callers reject).
     #[must_use]
     pub fn len(&self) -> i64 {
         self.end - self.start
@@ -55,51 +56,67 @@ pub fn duration_delta(len: i64) -> i64 {
     delta
 }
 
-/// The timeline object of a `/render` response.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Timeline {
-    /// Window start, unix seconds.
-    pub start_time: UnixSecs,
-    /// One value per step: 0 = no data, else 1 + samples.
-    pub samples: Vec<u64>,
-    /// Step in seconds.
-    pub duration_delta: i64,
-    /// Levels thinned by retention; always empty here.
-    pub watermarks: serde_json::Map<String, serde_json::Value>,
+/// The store level whose blocks are `delta` seconds wide (10 s → 0, 100 s → 1, …).
+#[must_use]
+pub fn level_of_delta(delta: i64) -> u8 {
+    let mut level = 0;
+    let mut span = BASE_RESOLUTION;
+    while span < delta {
+        span *= 10;
+        level += 1;
+    }
+    level
 }
 
-impl Timeline {
+/// Fills a [`Timeline`] slot by slot.
+#[derive(Debug, Clone)]
+pub struct TimelineBuilder {
+    timeline: Timeline,
+}
+
+impl TimelineBuilder {
     /// An all-zero timeline over `window`.
     #[must_use]
-    pub fn empty(window: Window) -> Timeline {
+    pub fn new(window: Window) -> TimelineBuilder {
         let delta = duration_delta(window.len());
         let n = usize::try_from(window.len().max(0) / delta).unwrap_or(0);
-        Timeline {
-            start_time: window.start,
-            samples: vec![0; n],
-            duration_delta: delta,
-            watermarks: serde_json::Map::new(),
+        TimelineBuilder {
+            timeline: Timeline {
+                start_time: window.start,
+                samples: vec![0; n],
+                duration_delta: delta,
+                watermarks: Default::default(),
+            },
         }
     }
 
-    /// Adds `samples` recorded in the slot starting at `t` (any multiple of 10 s inside the
-    /// window). The first addition to a slot also adds the `+1` marker.
+    /// The step of this timeline, in seconds.
+    #[must_use]
+    pub fn delta(&self) -> i64 {
+        self.timeline.duration_delta
+    }
+
+    /// Adds `samples` recorded in the block starting at `t`. A block that starts before the
+    /// window (coarse blocks are aligned to their own grid) counts in the first slot. The
+    /// first addition to a slot also adds the `+1` marker.
     pub fn add(&mut self, t: UnixSecs, samples: u64) {
-        let offset = t - self.start_time;
-        if offset < 0 {
-            return;
-        }
-        let Ok(i) = usize::try_from(offset / self.duration_delta) else {
+        let offset = (t - self.timeline.start_time).max(0);
+        let Ok(i) = usize::try_from(offset / self.timeline.duration_delta) else {
             return;
         };
-        if let Some(slot) = self.samples.get_mut(i) {
+        if let Some(slot) = self.timeline.samples.get_mut(i) {
             *slot = if *slot == 0 {
                 samples.saturating_add(1)
             } else {
                 slot.saturating_add(samples)
             };
         }
+    }
+
+    /// The finished timeline.
+    #[must_use]
+    pub fn finish(self) -> Timeline {
+        self.timeline
     }
 }
 
@@ -109,19 +126,14 @@ mod tests {
 
     #[test]
     fn windows_snap_to_ten_seconds_and_are_never_empty() {
+        let w = |start, end| Window { start, end };
         assert_eq!(
             Window::snap(1_700_000_003, 1_700_000_057),
-            Window {
-                start: 1_700_000_000,
-                end: 1_700_000_060
-            }
+            w(1_700_000_000, 1_700_000_060)
         );
         assert_eq!(
             Window::snap(1_700_000_000, 1_700_000_060),
-            Window {
-                start: 1_700_000_000,
-                end: 1_700_000_060
-            }
+            w(1_700_000_000, 1_700_000_060)
         );
         assert_eq!(Window::snap(1_700_000_000, 1_700_000_000).len(), 10);
         assert!(Window::snap(1_700_000_100, 1_700_000_000).is_empty());
@@ -134,25 +146,33 @@ mod tests {
         assert_eq!(duration_delta(7 * 86_400), 100);
         assert_eq!(duration_delta(30 * 86_400), 1_000);
         assert_eq!(duration_delta(365 * 86_400), 10_000);
+        assert_eq!([10, 100, 1_000, 10_000].map(level_of_delta), [0, 1, 2, 3]);
     }
 
     #[test]
     fn timeline_uses_the_plus_one_convention() {
-        let mut t = Timeline::empty(Window::snap(1_700_000_000, 1_700_000_060));
-        assert_eq!(t.samples, [0; 6]);
+        let mut t = TimelineBuilder::new(Window::snap(1_700_000_000, 1_700_000_060));
         t.add(1_700_000_010, 100);
         t.add(1_700_000_010, 5);
         t.add(1_700_000_050, 0);
-        t.add(1_699_999_990, 7); // before the window: ignored
-        t.add(1_700_000_060, 7); // at the end: ignored
-        assert_eq!(t.samples, [0, 106, 0, 0, 0, 1]);
+        t.add(1_700_000_060, 7); // at the end: outside
+        assert_eq!(t.finish().samples, [0, 106, 0, 0, 0, 1]);
     }
 
     #[test]
     fn one_hour_has_360_points_and_a_day_8640() {
-        assert_eq!(Timeline::empty(Window::snap(0, 3_600)).samples.len(), 360);
         assert_eq!(
-            Timeline::empty(Window::snap(0, 86_400)).samples.len(),
+            TimelineBuilder::new(Window::snap(0, 3_600))
+                .finish()
+                .samples
+                .len(),
+            360
+        );
+        assert_eq!(
+            TimelineBuilder::new(Window::snap(0, 86_400))
+                .finish()
+                .samples
+                .len(),
             8_640
         );
     }

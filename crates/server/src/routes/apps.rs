@@ -1,0 +1,73 @@
+//! `/api/apps` (spec §2.8): list applications with their metadata, or delete one with all
+//! its data. The original refuses deletion whenever authentication is off (a bug that
+//! breaks its own settings page); here deletion works when auth is off.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::AppState;
+
+/// One entry of `GET /api/apps`; empty fields are omitted.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    spy_name: String,
+    #[serde(skip_serializing_if = "is_zero")]
+    sample_rate: u32,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    units: String,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+/// `GET /api/apps`: applications in creation order.
+pub async fn apps_list(State(state): State<AppState>) -> Result<Json<Vec<AppInfo>>, AppError> {
+    let apps = state.store().apps()?;
+    Ok(Json(
+        apps.into_iter()
+            .map(|(name, rec)| AppInfo {
+                name,
+                spy_name: rec.meta.spy_name,
+                sample_rate: rec.meta.sample_rate,
+                units: rec.meta.units,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct DeleteApp {
+    name: String,
+}
+
+/// `DELETE /api/apps` with `{"name": "app.cpu"}`: removes the app's data; idempotent.
+pub async fn apps_delete(
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<StatusCode, AppError> {
+    if body.is_empty() {
+        return Err(AppError::ApiBadRequest("request body required".into()));
+    }
+    let req: DeleteApp = serde_json::from_slice(&body).map_err(|e| {
+        AppError::ApiBadRequest(format!("request body contains malformed JSON: {e}"))
+    })?;
+    cinder_profile::selector::SeriesKey::parse(&req.name)
+        .ok()
+        .filter(|k| k.labels.is_empty() && k.app == req.name)
+        .ok_or_else(|| {
+            AppError::ApiBadRequest(format!("invalid application name: {}", req.name))
+        })?;
+    let store = state.store();
+    tokio::task::spawn_blocking(move || store.delete_app(&req.name))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    Ok(StatusCode::OK)
+}

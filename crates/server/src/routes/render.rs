@@ -1,0 +1,253 @@
+//! `/render` and `/render-diff` (spec §2.2, §2.3): flamebearer JSON with timeline, or the
+//! merged profile as collapsed text or pprof. Where the original crashes (JSON with
+//! `name=`, inverted ranges, negative node budgets) these answer properly instead.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use cinder_profile::flamebearer::{Format, Metadata};
+use cinder_profile::pprof::{self, EncodeOptions};
+use cinder_profile::selector::{MatchOp, Matcher, Selector, SeriesKey};
+use cinder_profile::{Diff, FlamebearerProfile, MaxNodes, Tree};
+
+use crate::error::AppError;
+use crate::query::render::{render as render_series, resolve};
+use crate::query::time::{parse_time, UnixSecs};
+use crate::query::timeline::Window;
+use crate::AppState;
+
+type Params = HashMap<String, String>;
+
+fn param<'q>(q: &'q Params, name: &str) -> &'q str {
+    q.get(name).map_or("", |s| s.trim())
+}
+
+/// The node budget: `maxNodes` wins over `max-nodes`; 0 or junk means the default; `-1`
+/// (or any negative number, which crashes the original) means unlimited.
+fn max_nodes(q: &Params, names: &[&str], default: MaxNodes) -> MaxNodes {
+    names
+        .iter()
+        .filter_map(|n| q.get(*n).and_then(|v| v.trim().parse::<i64>().ok()))
+        .find_map(MaxNodes::from_param)
+        .unwrap_or(default)
+}
+
+/// Selector from `query` (FlameQL) or, winning when present, `name` (a storage key, whose
+/// labels become equality matchers).
+fn selector(q: &Params, query_name: &str) -> Result<Selector, AppError> {
+    let name = param(q, "name");
+    if !name.is_empty() {
+        let key =
+            SeriesKey::parse(name).map_err(|e| AppError::InvalidParameter(format!("name: {e}")))?;
+        let matchers = key
+            .labels
+            .into_iter()
+            .map(|(key, value)| Matcher {
+                key,
+                op: MatchOp::Eq,
+                value,
+            })
+            .collect();
+        return Ok(Selector {
+            app: key.app,
+            matchers,
+        });
+    }
+    let query = param(q, query_name);
+    if query.is_empty() {
+        return Err(AppError::InvalidParameter(
+            "'query' or 'name' parameter is required".into(),
+        ));
+    }
+    Selector::parse(query).map_err(|e| AppError::InvalidParameter(format!("query: {e}")))
+}
+
+fn window(
+    q: &Params,
+    from: &str,
+    until: &str,
+    now: UnixSecs,
+) -> Result<(UnixSecs, UnixSecs, Window), AppError> {
+    let f = parse_time(param(q, from), now);
+    let u = parse_time(param(q, until), now);
+    let w = Window::snap(f, u);
+    if f > u || w.is_empty() {
+        return Err(AppError::InvalidParameter(format!(
+            "{from} ({f}) is after {until} ({u})"
+        )));
+    }
+    Ok((f, u, w))
+}
+
+fn rfc3339(t: UnixSecs) -> String {
+    let st = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t).unwrap_or(0));
+    humantime::format_rfc3339_seconds(st).to_string()
+}
+
+fn json_response(profile: &FlamebearerProfile) -> Response {
+    let mut body = profile.to_json();
+    body.push('\n');
+    let mut resp = body.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn attachment(body: Vec<u8>, filename: &str) -> Response {
+    let disposition = format!("attachment; filename={filename}");
+    let mut resp = body.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    resp
+}
+
+/// `GET /render`.
+pub async fn render(
+    State(state): State<AppState>,
+    Query(q): Query<Params>,
+) -> Result<Response, AppError> {
+    let format = match param(&q, "format") {
+        "" | "json" => "json",
+        f @ ("collapsed" | "pprof") => f,
+        other => {
+            return Err(AppError::InvalidParameter(format!(
+                "unknown format {other:?}"
+            )))
+        }
+    };
+    let sel = selector(&q, "query")?;
+    let (from, until, w) = window(&q, "from", "until", state.now())?;
+    let max = max_nodes(&q, &["maxNodes", "max-nodes"], state.max_nodes_render());
+    let group_by = q.get("groupBy").cloned();
+    let store = state.store();
+    let sel2 = sel.clone();
+    let rendered = tokio::task::spawn_blocking(move || {
+        let series = resolve(&store, &sel2)?;
+        render_series(&store, &series, w, group_by.as_deref())
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let name = format!("{} {}", sel.app, rfc3339(from));
+    match format {
+        "collapsed" => Ok(attachment(
+            rendered.tree.to_folded().into_bytes(),
+            &format!("{name}.collapsed.txt"),
+        )),
+        "pprof" => Ok(attachment(
+            pprof_bytes(&rendered.tree, &rendered.meta.units, from),
+            &format!("{name}.pprof"),
+        )),
+        _ => {
+            let metadata = Metadata {
+                format: Format::Single,
+                spy_name: rendered.meta.spy_name.clone(),
+                sample_rate: rendered.meta.sample_rate,
+                units: rendered.meta.units.clone(),
+                name,
+                app_name: Some(sel.app.clone()),
+                start_time: Some(from),
+                end_time: Some(until),
+                query: Some(param(&q, "query").to_string()),
+                max_nodes: Some(max.to_param()),
+            };
+            let mut profile = FlamebearerProfile::single(&rendered.tree, max, metadata);
+            profile.timeline = Some(rendered.timeline);
+            profile.groups = Some(rendered.groups);
+            profile.annotations = Some(Vec::new());
+            Ok(json_response(&profile))
+        }
+    }
+}
+
+fn pprof_bytes(tree: &Tree, units: &str, from: UnixSecs) -> Vec<u8> {
+    let options = EncodeOptions {
+        sample_type: String::new(),
+        unit: units.to_string(),
+        time_nanos: from.saturating_mul(1_000_000_000),
+        duration_nanos: 0,
+        period_type: (String::new(), String::new()),
+        period: 0,
+    };
+    pprof::encode(tree, &options)
+}
+
+/// `GET /render-diff` (other methods: 405).
+pub async fn render_diff(
+    method: Method,
+    State(state): State<AppState>,
+    Query(q): Query<Params>,
+) -> Result<Response, AppError> {
+    if method != Method::GET && method != Method::HEAD {
+        return Err(AppError::MethodNotAllowed);
+    }
+    let now = state.now();
+    let left_sel = selector_named(&q, "leftQuery")?;
+    let right_sel = selector_named(&q, "rightQuery")?;
+    let (lf, lu, lw) = window(&q, "leftFrom", "leftUntil", now)?;
+    let (rf, ru, rw) = window(&q, "rightFrom", "rightUntil", now)?;
+    let max = max_nodes(&q, &["max-nodes"], state.max_nodes_render());
+    let store = state.store();
+    let (ls, rs) = (left_sel.clone(), right_sel.clone());
+    let (left, right) = tokio::task::spawn_blocking(move || -> Result<_, AppError> {
+        let l = store.read(&resolve(&store, &ls)?, lw)?;
+        let r = store.read(&resolve(&store, &rs)?, rw)?;
+        Ok((l, r))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))??;
+    let (lm, rm) = (&left.meta, &right.meta);
+    if !lm.units.is_empty() && !rm.units.is_empty() && lm.units != rm.units {
+        return Err(AppError::InvalidParameter(format!(
+            "left units ({}) does not match right units ({})",
+            lm.units, rm.units
+        )));
+    }
+    if lm.sample_rate != 0 && rm.sample_rate != 0 && lm.sample_rate != rm.sample_rate {
+        return Err(AppError::InvalidParameter(format!(
+            "left sample rate ({}) does not match right sample rate ({})",
+            lm.sample_rate, rm.sample_rate
+        )));
+    }
+    let left_empty = left.tree.total_ticks().0 == 0 || lm.sample_rate == 0;
+    let base = if left_empty { rm } else { lm };
+    let app_name = if left_sel.app == right_sel.app {
+        format!("diff_{}", left_sel.app)
+    } else {
+        format!("diff_{}_{}", left_sel.app, right_sel.app)
+    };
+    let metadata = Metadata {
+        format: Format::Double,
+        spy_name: base.spy_name.clone(),
+        sample_rate: base.sample_rate,
+        units: base.units.clone(),
+        name: "diff".into(),
+        app_name: Some(app_name),
+        start_time: Some(lf.min(rf)),
+        // The original always reports the left end; the whole span is what is shown.
+        end_time: Some(lu.max(ru)),
+        query: Some(String::new()),
+        max_nodes: Some(max.to_param()),
+    };
+    let diff = Diff::new(&left.tree, &right.tree);
+    Ok(json_response(&FlamebearerProfile::double(
+        &diff, max, metadata,
+    )))
+}
+
+fn selector_named(q: &Params, name: &str) -> Result<Selector, AppError> {
+    let query = param(q, name);
+    if query.is_empty() {
+        return Err(AppError::InvalidParameter(format!("{name} is required")));
+    }
+    Selector::parse(query).map_err(|e| AppError::InvalidParameter(format!("{name}: {e}")))
+}
