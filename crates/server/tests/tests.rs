@@ -1,8 +1,10 @@
 //! The server's integration tests, one binary:
+//! - `agents`: every captured request of a real agent, replayed and read back;
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `store`: the embedded store through its public API.
 
+mod agents;
 mod binary;
 mod http;
 mod store;

@@ -153,26 +153,41 @@ impl Store {
     }
 }
 
+/// Splits `tree` into one part per target block, proportionally to each block's share
+/// (`share / total`). Each part is floored per node, as in the original, except the first,
+/// which takes the remainder, so the parts always add up to the whole tree.
+fn split(tree: &Tree, targets: &[(Block, i64)], total: u64) -> Vec<(Block, Tree)> {
+    if let [(block, _)] = targets {
+        return vec![(*block, tree.clone())];
+    }
+    let mut rest = Tree::new();
+    let mut parts: Vec<(Block, Tree)> = Vec::with_capacity(targets.len());
+    for &(block, share) in targets.iter().skip(1) {
+        let mut scaled = tree.clone();
+        scaled.scale(u64::try_from(share).unwrap_or(0), total);
+        // `scale` floors totals and selves separately; rebuild totals from the selves so
+        // the parts' totals add up exactly (subtracting nothing re-derives the totals).
+        let part = scaled.subtract(&Tree::new());
+        rest.merge_from(&part);
+        parts.push((block, part));
+    }
+    if let Some(&(first, _)) = targets.first() {
+        parts.insert(0, (first, tree.subtract(&rest)));
+    }
+    parts
+}
+
 /// Adds `w`'s tree to its slots and their ancestors, each block counting the write once.
 fn add_slots(pending: &mut Pending, id: u64, w: &Write) {
     let total = u64::try_from(w.window.len()).unwrap_or(1).max(1);
-    let mut parts: BTreeMap<Block, Tree> = BTreeMap::new();
-    for (block, share) in segments::write_targets(w.window) {
-        let share = u64::try_from(share).unwrap_or(0);
-        let scaled;
-        let part = if share == total {
-            &w.tree
-        } else {
-            let mut t = w.tree.clone();
-            t.scale(share, total);
-            scaled = t;
-            &scaled
-        };
+    let targets = segments::write_targets(w.window);
+    let mut blocks: BTreeMap<Block, Tree> = BTreeMap::new();
+    for (block, part) in split(&w.tree, &targets, total) {
         for target in block.with_ancestors() {
-            parts.entry(target).or_default().merge_from(part);
+            blocks.entry(target).or_default().merge_from(&part);
         }
     }
-    for (block, tree) in parts {
+    for (block, tree) in blocks {
         let entry = pending
             .slots
             .entry(tables::slot_key(id, block))

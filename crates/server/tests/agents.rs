@@ -1,0 +1,304 @@
+//! Every captured request of a real agent (`shared/fixtures/agents`) replayed through the
+//! router, then read back through `/render`: each app's total must equal what the capture's
+//! `.decoded.json` says the agent sent.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use cinder_profile::selector::SeriesKey;
+use cinder_server::store::Store;
+use cinder_server::{app, AppState, Assets, Settings};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/agents")
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// All captures: (sidecar, decoded, body), in directory then sequence order.
+fn captures() -> Vec<(Value, Value, Vec<u8>)> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut out = Vec::new();
+    for dir in dirs {
+        let mut sidecars: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "json")
+                    && !p.to_string_lossy().ends_with(".decoded.json")
+            })
+            .collect();
+        sidecars.sort();
+        for sidecar in sidecars {
+            let decoded = sidecar.with_extension("decoded.json");
+            let body = sidecar.with_extension("bin");
+            out.push((
+                read_json(&sidecar),
+                read_json(&decoded),
+                std::fs::read(body).unwrap(),
+            ));
+        }
+    }
+    assert!(
+        out.len() >= 20,
+        "expected the shared fixtures, found {}",
+        out.len()
+    );
+    out
+}
+
+async fn send(state: &AppState, req: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let resp = app(state.clone()).oneshot(req).await.unwrap();
+    let status = resp.status();
+    (
+        status,
+        resp.into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec(),
+    )
+}
+
+fn replay_request(sidecar: &Value, body: Vec<u8>) -> Request<Body> {
+    let mut req = Request::builder()
+        .method(sidecar["method"].as_str().unwrap())
+        .uri(sidecar["raw_target"].as_str().unwrap());
+    for h in sidecar["headers"].as_array().unwrap() {
+        let name = h[0].as_str().unwrap();
+        if !["host", "content-length", "transfer-encoding"]
+            .contains(&name.to_ascii_lowercase().as_str())
+        {
+            req = req.header(name, h[1].as_str().unwrap());
+        }
+    }
+    req.body(Body::from(body)).unwrap()
+}
+
+fn query_param(sidecar: &Value, key: &str) -> Option<String> {
+    sidecar["query"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p[0] == key)
+        .map(|p| p[1].as_str().unwrap().to_string())
+}
+
+#[derive(Default, Debug)]
+struct Expect {
+    sum: u64,
+    writes: u64,
+    average: bool,
+}
+
+fn add(expected: &mut BTreeMap<String, Expect>, app: String, value: u64, average: bool) {
+    let e = expected.entry(app).or_default();
+    e.sum += value;
+    e.writes += 1;
+    e.average = average;
+}
+
+fn pprof_totals(p: &Value) -> BTreeMap<String, u64> {
+    let types = p["sample_types"].as_array().unwrap();
+    let totals = p["totals"].as_array().unwrap();
+    types
+        .iter()
+        .zip(totals)
+        .map(|(t, v)| {
+            (
+                t.as_str().unwrap().split('/').next().unwrap().to_string(),
+                v.as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// What each app should contain, from the decoded captures.
+fn expectations(caps: &[(Value, Value, Vec<u8>)]) -> BTreeMap<String, Expect> {
+    let mut expected = BTreeMap::new();
+    for (sidecar, decoded, _) in caps {
+        match decoded["kind"].as_str().unwrap() {
+            "ingest-folded" => {
+                let app = SeriesKey::parse(&query_param(sidecar, "name").unwrap())
+                    .unwrap()
+                    .app;
+                add(
+                    &mut expected,
+                    app,
+                    decoded["folded"]["sum_of_counts"].as_u64().unwrap(),
+                    false,
+                );
+            }
+            "ingest-pprof" => {
+                let base = SeriesKey::parse(&query_param(sidecar, "name").unwrap())
+                    .unwrap()
+                    .app;
+                let totals = pprof_totals(&decoded["pprof"]);
+                for (ty, suffix, avg) in [
+                    ("samples", "cpu", false),
+                    ("inuse_objects", "inuse_objects", true),
+                    ("inuse_space", "inuse_space", true),
+                ] {
+                    if let Some(v) = totals.get(ty) {
+                        add(&mut expected, format!("{base}.{suffix}"), *v, avg);
+                    }
+                }
+            }
+            "connect-push" => {
+                for series in decoded["series"].as_array().unwrap() {
+                    let labels: BTreeMap<&str, &str> = series["labels"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|l| (l[0].as_str().unwrap(), l[1].as_str().unwrap()))
+                        .collect();
+                    let base = labels["service_name"];
+                    for sample in series["samples"].as_array().unwrap() {
+                        let p = &sample["pprof"];
+                        let totals = pprof_totals(p);
+                        if labels["__name__"] == "process_cpu" {
+                            add(
+                                &mut expected,
+                                format!("{base}.cpu"),
+                                totals["cpu"] / p["period"].as_u64().unwrap(),
+                                false,
+                            );
+                        } else {
+                            add(
+                                &mut expected,
+                                format!("{base}.alloc_objects"),
+                                totals["alloc_objects"],
+                                false,
+                            );
+                            add(
+                                &mut expected,
+                                format!("{base}.alloc_space"),
+                                totals["alloc_space"],
+                                false,
+                            );
+                        }
+                    }
+                }
+            }
+            other => panic!("unknown capture kind {other}"),
+        }
+    }
+    expected
+}
+
+async fn rendered_total(state: &AppState, app_name: &str) -> u64 {
+    let uri = format!(
+        "/render?query={app_name}%7B%7D&from=1700000000&until=now%2B1d&format=json&max-nodes=-1"
+    );
+    let (status, body) = send(state, Request::get(uri).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&body));
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    v["flamebearer"]["numTicks"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn every_agent_capture_is_accepted_and_reads_back_with_its_totals() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    let caps = captures();
+    for (sidecar, _, body) in &caps {
+        let (status, resp) = send(&state, replay_request(sidecar, body.clone())).await;
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}: {}",
+            sidecar["raw_target"],
+            String::from_utf8_lossy(&resp)
+        );
+    }
+    let expected = expectations(&caps);
+    assert!(expected.len() >= 6, "{expected:?}");
+    for (app_name, e) in &expected {
+        let total = rendered_total(&state, app_name).await;
+        if e.average {
+            // Averaged types are divided per node (floor), so the total may be a little lower.
+            let avg = e.sum / e.writes;
+            assert!(
+                total <= avg && total as f64 >= avg as f64 * 0.99,
+                "{app_name}: {total} vs average {avg}"
+            );
+        } else {
+            assert_eq!(total, e.sum, "{app_name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn agent_tags_become_labels_and_apps_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    for (sidecar, _, body) in captures() {
+        send(&state, replay_request(&sidecar, body)).await;
+    }
+    let (_, body) = send(
+        &state,
+        Request::get("/label-values?label=__name__")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let apps: Vec<String> = serde_json::from_slice(&body).unwrap();
+    for app_name in [
+        "py.demo.app.cpu",
+        "py.demo.app.alloc_space",
+        "node.demo.app.cpu",
+        "node.demo.app.inuse_space",
+        "py.spy.app",
+    ] {
+        assert!(
+            apps.iter().any(|a| a == app_name),
+            "{app_name} missing from {apps:?}"
+        );
+    }
+    let (_, body) = send(
+        &state,
+        Request::get("/labels?query=node.demo.app.cpu%7B%7D")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    let labels: Vec<String> = serde_json::from_slice(&body).unwrap();
+    for l in ["__name__", "controller", "env", "otel.scope.name", "region"] {
+        assert!(labels.iter().any(|x| x == l), "{l} missing from {labels:?}");
+    }
+    let (_, body) = send(
+        &state,
+        Request::get("/label-values?label=env&query=py.demo.app.cpu%7B%7D")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        serde_json::from_slice::<Vec<String>>(&body).unwrap(),
+        ["test"]
+    );
+}
