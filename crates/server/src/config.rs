@@ -61,6 +61,11 @@ pub struct ServerArgs {
     #[arg(long, env = "CINDER_MAX_DECOMPRESSED", default_value_t = 256 * 1024 * 1024)]
     pub max_decompressed: usize,
 
+    /// Do not profile the server itself (by default its CPU profile is stored as the app
+    /// `cinder.server.cpu`).
+    #[arg(long, env = "CINDER_NO_SELF_PROFILING")]
+    pub no_self_profiling: bool,
+
     /// Log filter in `tracing` syntax, e.g. `info` or `cinder_server=debug`.
     #[arg(long, env = "PYROSCOPE_LOG_LEVEL", default_value = "info")]
     pub log_level: String,
@@ -88,6 +93,8 @@ pub struct Config {
     pub ui_dir: Option<PathBuf>,
     /// HTTP-layer tunables.
     pub settings: crate::Settings,
+    /// Whether the server stores its own CPU profile.
+    pub self_profiling: bool,
 }
 
 impl ServerArgs {
@@ -106,6 +113,7 @@ impl ServerArgs {
                     .unwrap_or(cinder_profile::MaxNodes::RENDER_DEFAULT),
                 retention: parse_retention(&self.retention)?,
             },
+            self_profiling: !self.no_self_profiling,
         })
     }
 }

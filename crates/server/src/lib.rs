@@ -8,6 +8,7 @@
 //! - [`ingest`]: upload parsing (query, encodings, body formats, push) and the writer.
 //! - [`query`]: time expressions, the timeline grid, compiled selectors, render reads.
 //! - [`store`]: the embedded store (fjall); the only module that knows the engine.
+//! - [`selfprof`]: the server's own CPU profile, stored as `cinder.server.cpu`.
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 
@@ -17,6 +18,7 @@ pub mod error;
 pub mod ingest;
 pub mod query;
 pub mod routes;
+pub mod selfprof;
 pub mod store;
 
 use std::sync::Arc;

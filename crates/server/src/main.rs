@@ -1,13 +1,14 @@
 //! The `cinder` binary: parse flags, set up logging, open the store, bind, serve until
 //! SIGINT/SIGTERM, then let in-flight uploads finish and close the store cleanly.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use cinder_server::config::{Cli, Command, Config};
 use cinder_server::store::Store;
-use cinder_server::{app, AppState, Assets};
+use cinder_server::{app, selfprof, AppState, Assets};
 use clap::Parser;
 
 /// How often old data is deleted when a retention period is set.
@@ -49,6 +50,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "this binary has no embedded web app; build with `make build` or pass --ui-dir"
         );
     }
+    let stop_profiling = Arc::new(AtomicBool::new(false));
+    if config.self_profiling {
+        selfprof::start(Arc::clone(&store), Arc::clone(&stop_profiling));
+    }
     if let Some(retention) = config.settings.retention {
         tokio::spawn(enforce_retention(Arc::clone(&store), retention));
     }
@@ -60,6 +65,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    stop_profiling.store(true, Ordering::Relaxed);
     tracing::info!("shut down cleanly");
     Ok(())
 }

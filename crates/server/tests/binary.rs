@@ -205,3 +205,34 @@ fn serves_healthz_then_exits_cleanly_on_sigterm() {
         "{logs:?}"
     );
 }
+
+#[test]
+fn the_server_profiles_itself_into_cinder_server_cpu() {
+    let storage = tempfile::tempdir().unwrap();
+    let (mut child, port) = start(storage.path());
+    // Keep it busy so the profiler has something to sample; the first 10 s window is
+    // stored at the next 10 s boundary.
+    let deadline = Instant::now() + Duration::from_secs(25);
+    let mut found = String::new();
+    while Instant::now() < deadline {
+        for _ in 0..20 {
+            http_get(port, "/render?query=x.cpu%7B%7D&from=now-1y&format=json");
+        }
+        let apps = http_get(port, "/api/apps").unwrap_or_default();
+        if apps.contains("cinder.server.cpu") {
+            found = http_get(
+                port,
+                "/render?format=collapsed&query=cinder.server.cpu%7B%7D&from=now-1h",
+            )
+            .unwrap();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        found.contains("tokio"),
+        "no self-profile with tokio frames stored: {found:.300}"
+    );
+}
