@@ -4,12 +4,14 @@
 # warm machine pays nothing. Used by `make run` and `make test`; see guide/toolchain.md in
 # ../shared for why each pin and flag is what it is.
 #   scripts/bootstrap.sh build   tools to build and run (wasm target, trunk, wasm-bindgen, wasm-opt)
-#   scripts/bootstrap.sh test    the above, plus Chromium, chromedriver and playwright-core
+#   scripts/bootstrap.sh test    the above, plus Chromium, chromedriver, playwright-core and
+#                                the real Python agent (PyPI pyroscope-io) in target/agents-venv
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate in Cargo.lock
+PYROSCOPE_IO_VERSION=1.4.0   # the real Python agent of the live agent test
 want=${1:-test}
 
 lock_version() { grep -A1 "^name = \"$1\"$" Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p'; }
@@ -47,6 +49,15 @@ if [ "$want" = test ]; then
     echo "bootstrap: installing Debian chromium and chromium-driver"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  fi
+fi
+
+if [ "$want" = test ]; then
+  # The real Python agent for the live agent test (tests/e2e/agents.test.mjs).
+  if ! target/agents-venv/bin/python -c 'import importlib.metadata as m; assert m.version("pyroscope-io") == "'"$PYROSCOPE_IO_VERSION"'"' 2>/dev/null; then
+    echo "bootstrap: installing PyPI pyroscope-io $PYROSCOPE_IO_VERSION into target/agents-venv"
+    python3 -m venv target/agents-venv
+    target/agents-venv/bin/pip install --quiet --disable-pip-version-check "pyroscope-io==$PYROSCOPE_IO_VERSION"
   fi
 fi
 
