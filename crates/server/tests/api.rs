@@ -306,7 +306,15 @@ async fn bad_uploads_get_clear_errors_and_store_nothing() {
         max_body: 1024,
         max_decompressed: 4096,
     });
-    let cases: Vec<(String, Vec<u8>, Option<&str>, StatusCode, &str)> = vec![
+    // (query, body, Content-Encoding, expected status, text the answer must contain)
+    type Case = (
+        String,
+        Vec<u8>,
+        Option<&'static str>,
+        StatusCode,
+        &'static str,
+    );
+    let cases: Vec<Case> = vec![
         (
             "name=".into(),
             b"a 1\n".to_vec(),

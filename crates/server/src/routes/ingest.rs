@@ -15,7 +15,7 @@ use crate::ingest::params::{BodyFormat, IngestParams};
 use crate::ingest::{formats, push};
 use crate::AppState;
 
-fn header_str<'h>(headers: &'h HeaderMap, name: header::HeaderName) -> Option<&'h str> {
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
