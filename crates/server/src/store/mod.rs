@@ -295,8 +295,26 @@ impl Store {
         Ok(removed / 2)
     }
 
-    /// Bytes the store occupies on disk.
+    /// Bytes the store occupies on disk, journal included (fjall preallocates journal
+    /// space, so this over-counts a small store).
     pub fn disk_space(&self) -> Result<u64, StoreError> {
         Ok(self.db.disk_space()?)
+    }
+
+    /// Flushes every memtable to compressed tables and returns the tables' size: the
+    /// steady-state cost of the data, without journal preallocation.
+    pub fn flushed_table_bytes(&self) -> Result<u64, StoreError> {
+        let mut total = 0;
+        for ks in [
+            &self.meta,
+            &self.series,
+            &self.apps,
+            &self.trees,
+            &self.counts,
+        ] {
+            ks.rotate_memtable_and_wait()?;
+            total += ks.disk_space();
+        }
+        Ok(total)
     }
 }

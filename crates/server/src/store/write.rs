@@ -3,6 +3,7 @@
 //! within a batch, writes to the same block are merged in memory first, so a burst of
 //! uploads costs one read-modify-write per touched block.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use cinder_profile::selector::SeriesKey;
@@ -156,12 +157,12 @@ impl Store {
 /// Splits `tree` into one part per target block, proportionally to each block's share
 /// (`share / total`). Each part is floored per node, as in the original, except the first,
 /// which takes the remainder, so the parts always add up to the whole tree.
-fn split(tree: &Tree, targets: &[(Block, i64)], total: u64) -> Vec<(Block, Tree)> {
+fn split<'t>(tree: &'t Tree, targets: &[(Block, i64)], total: u64) -> Vec<(Block, Cow<'t, Tree>)> {
     if let [(block, _)] = targets {
-        return vec![(*block, tree.clone())];
+        return vec![(*block, Cow::Borrowed(tree))];
     }
     let mut rest = Tree::new();
-    let mut parts: Vec<(Block, Tree)> = Vec::with_capacity(targets.len());
+    let mut parts: Vec<(Block, Cow<'t, Tree>)> = Vec::with_capacity(targets.len());
     for &(block, share) in targets.iter().skip(1) {
         let mut scaled = tree.clone();
         scaled.scale(u64::try_from(share).unwrap_or(0), total);
@@ -169,34 +170,38 @@ fn split(tree: &Tree, targets: &[(Block, i64)], total: u64) -> Vec<(Block, Tree)
         // the parts' totals add up exactly (subtracting nothing re-derives the totals).
         let part = scaled.subtract(&Tree::new());
         rest.merge_from(&part);
-        parts.push((block, part));
+        parts.push((block, Cow::Owned(part)));
     }
     if let Some(&(first, _)) = targets.first() {
-        parts.insert(0, (first, tree.subtract(&rest)));
+        parts.insert(0, (first, Cow::Owned(tree.subtract(&rest))));
     }
     parts
 }
 
-/// Adds `w`'s tree to its slots and their ancestors, each block counting the write once.
+/// Adds `w`'s tree to its slots and every coarser block above them; each block counts the
+/// write once, however many of its slots the write covers.
 fn add_slots(pending: &mut Pending, id: u64, w: &Write) {
     let total = u64::try_from(w.window.len()).unwrap_or(1).max(1);
     let targets = segments::write_targets(w.window);
-    let mut blocks: BTreeMap<Block, Tree> = BTreeMap::new();
+    let mut touched: BTreeMap<Block, u64> = BTreeMap::new();
     for (block, part) in split(&w.tree, &targets, total) {
+        let samples = part.total_ticks().0;
         for target in block.with_ancestors() {
-            blocks.entry(target).or_default().merge_from(&part);
+            pending
+                .slots
+                .entry(tables::slot_key(id, target))
+                .or_default()
+                .0
+                .merge_from(&part);
+            *touched.entry(target).or_default() += samples;
         }
     }
-    for (block, tree) in blocks {
+    for (target, samples) in touched {
         let entry = pending
             .slots
-            .entry(tables::slot_key(id, block))
+            .entry(tables::slot_key(id, target))
             .or_default();
-        entry.1.add(SlotCounts {
-            samples: tree.total_ticks().0,
-            writes: 1,
-        });
-        entry.0.merge_from(&tree);
+        entry.1.add(SlotCounts { samples, writes: 1 });
     }
 }
 
