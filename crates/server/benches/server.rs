@@ -157,7 +157,7 @@ fn main() {
         .merged(0)
         .total_ticks()
         .0;
-    let (rate, elapsed) = rt.block_on(ingest_throughput(state.clone(), Arc::clone(&body)));
+    let (rate, elapsed) = rt.block_on(ingest_throughput(state, Arc::clone(&body)));
     println!("ingest: {UPLOADS} uploads of {} B gzip pprof ({samples_per_upload} samples each), {CLIENTS} clients, {SERIES} series", body.len());
     println!(
         "ingest: {rate:.0} uploads/s ({:.2} s), every upload fsynced before its 200",
