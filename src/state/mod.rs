@@ -1,9 +1,13 @@
 //! App-wide state, one type per concern, each with the methods that change it. Components
 //! hold these inside signals (wrapped in newtype contexts) and never mutate fields directly.
 
+pub mod apps;
 pub mod nav;
 pub mod server;
+pub mod tags;
 pub mod theme;
+pub mod time_range;
+pub mod view;
 
 pub use server::ServerStatus;
 pub use theme::Theme;
