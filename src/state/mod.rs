@@ -4,9 +4,11 @@
 pub mod apps;
 pub mod nav;
 pub mod server;
+pub mod table;
 pub mod tags;
 pub mod theme;
 pub mod time_range;
+pub mod timeline;
 pub mod view;
 
 pub use server::ServerStatus;
