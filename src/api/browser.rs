@@ -34,3 +34,59 @@ pub fn apply_theme(theme: Theme) {
         None => root.remove_attribute("data-theme"),
     };
 }
+
+/// Current unix time in seconds, from the browser's clock.
+#[must_use]
+pub fn now_secs() -> i64 {
+    (js_sys::Date::now() / 1000.0) as i64
+}
+
+/// The browser's offset from UTC in minutes (positive east of Greenwich).
+#[must_use]
+pub fn utc_offset_minutes(at_secs: i64) -> i32 {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at_secs as f64 * 1000.0));
+    -(d.get_timezone_offset() as i32)
+}
+
+/// Offers `bytes` as a file download named `filename`.
+pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob =
+        web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(err)?
+        .dyn_into()
+        .map_err(|_| "not an anchor")?;
+    a.set_href(&url);
+    a.set_download(filename);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
+
+/// Offers a `data:` URL (e.g. a canvas PNG) as a download.
+pub fn download_url(filename: &str, url: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|e| format!("{e:?}"))?
+        .dyn_into()
+        .map_err(|_| "not an anchor")?;
+    a.set_href(url);
+    a.set_download(filename);
+    a.click();
+    Ok(())
+}

@@ -1,25 +1,95 @@
-//! Typed calls to the server's HTTP API, one function per endpoint.
+//! Typed calls to the server's HTTP API, one function per endpoint. The same calls work
+//! against the original Pyroscope server.
 
 use cinder_profile::api::BuildInfo;
 use gloo_net::http::{Request, Response};
 use serde::de::DeserializeOwned;
 
 use super::error::{reason_from_body, ApiError};
+use crate::state::apps::AppInfo;
 
 /// `GET /build`: the server's version and commit.
 pub async fn build_info() -> Result<BuildInfo, ApiError> {
     get_json("/build").await
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+/// `GET /api/apps`: every application with its metadata.
+pub async fn apps() -> Result<Vec<AppInfo>, ApiError> {
+    get_json("/api/apps").await
+}
+
+/// `GET /labels?query=`: label keys of the query's app (without `__name__`).
+pub async fn labels(query: &str) -> Result<Vec<String>, ApiError> {
+    let url = format!("/labels?{}", encode(&[("query", query)]));
+    let mut keys: Vec<String> = get_json(&url).await?;
+    keys.retain(|k| k != "__name__");
+    Ok(keys)
+}
+
+/// `GET /label-values?label=&query=`: values of one label within the query's app.
+pub async fn label_values(label: &str, query: &str) -> Result<Vec<String>, ApiError> {
+    get_json(&format!(
+        "/label-values?{}",
+        encode(&[("label", label), ("query", query)])
+    ))
+    .await
+}
+
+/// `GET /render?format=json`: the profile and timeline of a query over `[from, until)`.
+/// Returned as text: decoding is the profile crate's job (and the caller's timing).
+pub async fn render(
+    query: &str,
+    from: i64,
+    until: i64,
+    max_nodes: u32,
+) -> Result<String, ApiError> {
+    let url = format!(
+        "/render?{}",
+        encode(&[
+            ("format", "json"),
+            ("query", query),
+            ("from", &from.to_string()),
+            ("until", &until.to_string()),
+            ("max-nodes", &max_nodes.to_string()),
+        ])
+    );
+    get_text(&url).await
+}
+
+/// Any URL, as bytes: profiles opened with `?profile=URL`.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, ApiError> {
     let resp = Request::get(url)
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     let resp = ok_or_error(resp).await?;
-    resp.json::<T>()
+    resp.binary()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        s.append_pair(k, v);
+    }
+    s.finish()
+}
+
+async fn get_text(url: &str) -> Result<String, ApiError> {
+    let resp = Request::get(url)
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = ok_or_error(resp).await?;
+    resp.text()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
+    let text = get_text(url).await?;
+    serde_json::from_str(&text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 async fn ok_or_error(resp: Response) -> Result<Response, ApiError> {

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod nav;
+pub mod profile;
 pub mod server;
 pub mod table;
 pub mod tags;
