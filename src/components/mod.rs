@@ -1,3 +1,6 @@
 //! Presentational building blocks shared by pages.
 
+pub mod app_selector;
 pub mod layout;
+pub mod tag_bar;
+pub mod time_picker;

@@ -2,6 +2,7 @@
 //! hold these inside signals (wrapped in newtype contexts) and never mutate fields directly.
 
 pub mod apps;
+pub mod clock;
 pub mod nav;
 pub mod profile;
 pub mod server;
