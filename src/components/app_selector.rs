@@ -23,8 +23,13 @@ pub fn AppSelector(
     let groups = Memo::new(move |_| apps.with(|a| group_apps(a, &search.get())));
     let active_group = Memo::new(move |_| {
         let gs = groups.get();
-        let wanted = chosen_group.get().or_else(|| current.with(|c| c.rsplit_once('.').map(|(g, _)| g.to_string())));
-        gs.iter().find(|g| Some(&g.name) == wanted.as_ref()).or(gs.first()).cloned()
+        let wanted = chosen_group
+            .get()
+            .or_else(|| current.with(|c| c.rsplit_once('.').map(|(g, _)| g.to_string())));
+        gs.iter()
+            .find(|g| Some(&g.name) == wanted.as_ref())
+            .or(gs.first())
+            .cloned()
     });
     let pick = move |app: String| {
         open.set(false);

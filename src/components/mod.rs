@@ -4,3 +4,4 @@ pub mod app_selector;
 pub mod layout;
 pub mod tag_bar;
 pub mod time_picker;
+pub mod timeline;

@@ -61,9 +61,16 @@ pub fn TagBar(
         });
     };
     let choose = move |value: String| {
-        let Some(l) = label.get_untracked() else { return };
+        let Some(l) = label.get_untracked() else {
+            return;
+        };
         open.set(false);
-        on_query.run(with_tag(&query.get_untracked(), &app.get_untracked(), &l, &value));
+        on_query.run(with_tag(
+            &query.get_untracked(),
+            &app.get_untracked(),
+            &l,
+            &value,
+        ));
     };
 
     view! {

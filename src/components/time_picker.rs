@@ -41,7 +41,10 @@ pub fn TimePicker(
     });
     let apply_custom = move |_| {
         let off = offset_min.get_untracked();
-        let parsed = (from_input_value(&from_input.get_untracked(), off), from_input_value(&until_input.get_untracked(), off));
+        let parsed = (
+            from_input_value(&from_input.get_untracked(), off),
+            from_input_value(&until_input.get_untracked(), off),
+        );
         let result = match parsed {
             (Some(f), Some(u)) => TimeRange::custom(f, u).map_err(|e| e.to_string()),
             _ => Err("invalid date".to_string()),

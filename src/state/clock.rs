@@ -32,14 +32,23 @@ pub fn format_datetime(t: UnixSecs, offset_min: i32) -> String {
     let local = t + i64::from(offset_min) * 60;
     let (y, mo, d) = civil_from_days(local.div_euclid(86_400));
     let s = local.rem_euclid(86_400);
-    format!("{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}", s / 3_600, s % 3_600 / 60, s % 60)
+    format!(
+        "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}",
+        s / 3_600,
+        s % 3_600 / 60,
+        s % 60
+    )
 }
 
 /// `t` in the form `<input type="datetime-local">` uses: `YYYY-MM-DDTHH:MM`.
 #[must_use]
 pub fn to_input_value(t: UnixSecs, offset_min: i32) -> String {
     let s = format_datetime(t, offset_min);
-    format!("{}T{}", s.get(..10).unwrap_or(""), s.get(11..16).unwrap_or(""))
+    format!(
+        "{}T{}",
+        s.get(..10).unwrap_or(""),
+        s.get(11..16).unwrap_or("")
+    )
 }
 
 /// Reads `YYYY-MM-DDTHH:MM[:SS]` at `offset_min` back to unix seconds.
@@ -84,11 +93,18 @@ mod tests {
 
     #[test]
     fn input_values_round_trip() {
-        for (t, off) in [(1_700_000_040, 0), (1_700_000_040, 330), (951_782_400, -480)] {
+        for (t, off) in [
+            (1_700_000_040, 0),
+            (1_700_000_040, 330),
+            (951_782_400, -480),
+        ] {
             let v = to_input_value(t, off);
             assert_eq!(from_input_value(&v, off), Some(t), "{v}");
         }
-        assert!(from_input_value("2024-02-30T10:00", 0).is_some(), "lenient day check");
+        assert!(
+            from_input_value("2024-02-30T10:00", 0).is_some(),
+            "lenient day check"
+        );
         assert_eq!(from_input_value("garbage", 0), None);
         assert_eq!(from_input_value("2024-13-01T10:00", 0), None);
     }
