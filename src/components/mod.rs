@@ -2,6 +2,7 @@
 
 pub mod app_selector;
 pub mod layout;
+pub mod table;
 pub mod tag_bar;
 pub mod time_picker;
 pub mod timeline;
