@@ -90,3 +90,59 @@ pub fn download_url(filename: &str, url: &str) -> Result<(), String> {
     a.click();
     Ok(())
 }
+
+/// Reads the file chosen in `input` and calls `done(name, bytes)`.
+pub fn read_file_input(
+    input: &web_sys::HtmlInputElement,
+    done: impl FnOnce(String, Vec<u8>) + 'static,
+) {
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    read_file(file, done);
+}
+
+fn read_file(file: web_sys::File, done: impl FnOnce(String, Vec<u8>) + 'static) {
+    let name = file.name();
+    let promise = file.array_buffer();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(promise).await {
+            done(name, js_sys::Uint8Array::new(&buf).to_vec());
+        }
+    });
+}
+
+/// Calls `done(name, bytes)` for every file dropped on the window, for the page's lifetime.
+pub fn on_file_drop(done: impl Fn(String, Vec<u8>) + Clone + 'static) {
+    let over =
+        leptos::prelude::window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let drop =
+        leptos::prelude::window_event_listener(leptos::ev::drop, move |ev: web_sys::DragEvent| {
+            ev.prevent_default();
+            let Some(file) = ev
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0))
+            else {
+                return;
+            };
+            let done = done.clone();
+            read_file(file, done);
+        });
+    leptos::prelude::on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+}
+
+/// Focuses the element with this id (for keyboard shortcuts).
+pub fn focus(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -1,7 +1,9 @@
 //! Presentational building blocks shared by pages.
 
 pub mod app_selector;
+pub mod export;
 pub mod layout;
+pub mod open_file;
 pub mod table;
 pub mod tag_bar;
 pub mod time_picker;

@@ -7,6 +7,6 @@ mod not_found;
 mod settings;
 
 pub use comparison::{ComparisonPage, DiffPage};
-pub use explore::ExplorePage;
+pub use explore::{ExplorePage, Shown};
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;

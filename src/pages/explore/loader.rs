@@ -1,0 +1,137 @@
+//! Loading the single view's data: the app list, and the profile for the current query and
+//! range (or `?profile=URL`, or a dropped file). Old data stays on screen while new data
+//! loads; the spinner appears only after 250 ms; answers to superseded requests are
+//! dropped.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::state::apps::AppInfo;
+use crate::state::profile::LoadedProfile;
+use crate::state::table::TableModel;
+use crate::state::view::ExploreState;
+
+/// Node budget requested from the server, as the original UI's default.
+pub const MAX_NODES: u32 = 1024;
+/// How long a load may take before the spinner shows.
+const SPINNER_DELAY: Duration = Duration::from_millis(250);
+
+/// A profile and its table, computed once per load.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The profile.
+    pub profile: Arc<LoadedProfile>,
+    /// Its function table.
+    pub table: Arc<crate::state::table::TableModel>,
+}
+
+impl Shown {
+    /// Wraps a freshly loaded profile.
+    #[must_use]
+    pub fn new(profile: LoadedProfile) -> Shown {
+        let table = Arc::new(TableModel::new(&profile.tree));
+        Shown {
+            profile: Arc::new(profile),
+            table,
+        }
+    }
+}
+
+/// Reactive data of the single view.
+#[derive(Debug, Clone, Copy)]
+pub struct Loader {
+    /// The app list (`None` until first loaded).
+    pub apps: RwSignal<Option<Result<Vec<AppInfo>, String>>>,
+    /// The profile on screen.
+    pub shown: RwSignal<Option<Shown>>,
+    /// The last load's error, shown above the (old) data.
+    pub error: RwSignal<Option<String>>,
+    /// Whether the spinner shows.
+    pub spinner: RwSignal<bool>,
+    /// Id of the newest request; older answers are ignored.
+    latest: RwSignal<u64>,
+}
+
+impl Loader {
+    /// Empty state.
+    #[must_use]
+    pub fn new() -> Loader {
+        Loader {
+            apps: RwSignal::new(None),
+            shown: RwSignal::new(None),
+            error: RwSignal::new(None),
+            spinner: RwSignal::new(false),
+            latest: RwSignal::new(0),
+        }
+    }
+
+    /// Reloads the app list.
+    pub fn load_apps(self) {
+        spawn_local(async move {
+            let result = api::http::apps().await.map_err(|e| e.to_string());
+            self.apps.set(Some(result));
+        });
+    }
+
+    /// Loads what `state` asks for at time `now`.
+    pub fn load_profile(self, state: &ExploreState, now: i64) {
+        let id = self.latest.get_untracked() + 1;
+        self.latest.set(id);
+        set_timeout(
+            move || {
+                if self.latest.get_untracked() == id {
+                    self.spinner.set(true);
+                }
+            },
+            SPINNER_DELAY,
+        );
+        let url = state.profile_url.clone();
+        let query = state.query.clone();
+        let (from, until) = state.range.resolve(now);
+        spawn_local(async move {
+            let result = match url {
+                Some(url) => match api::http::fetch_bytes(&url).await {
+                    Ok(bytes) => LoadedProfile::from_file(&url, &bytes),
+                    Err(e) => Err(format!("cannot load {url}: {e}")),
+                },
+                None if query.is_empty() => return,
+                None => match api::http::render(&query, from, until, MAX_NODES).await {
+                    Ok(text) => LoadedProfile::from_flamebearer_json(&text),
+                    Err(e) => Err(e.to_string()),
+                },
+            };
+            self.finish(id, result);
+        });
+    }
+
+    /// Shows a profile opened from a local file.
+    pub fn show_file(self, name: &str, bytes: &[u8]) {
+        let id = self.latest.get_untracked() + 1;
+        self.latest.set(id);
+        self.finish(id, LoadedProfile::from_file(name, bytes));
+    }
+
+    fn finish(self, id: u64, result: Result<LoadedProfile, String>) {
+        if self.latest.get_untracked() != id {
+            return;
+        }
+        self.spinner.set(false);
+        match result {
+            Ok(p) => {
+                self.error.set(None);
+                self.shown.set(Some(Shown::new(p)));
+            }
+            Err(e) => self.error.set(Some(e)),
+        }
+    }
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Loader::new()
+    }
+}
