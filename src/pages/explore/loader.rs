@@ -81,6 +81,10 @@ impl Loader {
     pub fn load_profile(self, state: &ExploreState, now: i64) {
         let id = self.latest.get_untracked() + 1;
         self.latest.set(id);
+        if state.profile_url.is_none() && state.query.is_empty() {
+            self.spinner.set(false);
+            return;
+        }
         set_timeout(
             move || {
                 if self.latest.get_untracked() == id {
@@ -98,7 +102,6 @@ impl Loader {
                     Ok(bytes) => LoadedProfile::from_file(&url, &bytes),
                     Err(e) => Err(format!("cannot load {url}: {e}")),
                 },
-                None if query.is_empty() => return,
                 None => match api::http::render(&query, from, until, MAX_NODES).await {
                     Ok(text) => LoadedProfile::from_flamebearer_json(&text),
                     Err(e) => Err(e.to_string()),
