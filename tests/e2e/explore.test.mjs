@@ -1,0 +1,92 @@
+// End to end: a known profile ingested into the real server is found through the app
+// selector, its table shows the expected top functions, and the URL reproduces the view
+// (sort, search, view mode) after a reload; Back undoes a time range change.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, openBrowser } from './harness.mjs';
+
+let server;
+let browser;
+
+const FOLDED = [
+  'main;handle_request;parse_json 300',
+  'main;handle_request;render_page 500',
+  'main;handle_request 20',
+  'main;gc_collect 150',
+  'idle 30',
+].join('\n') + '\n';
+
+before(async () => {
+  server = await startServer(['--no-self-profiling']);
+  const now = Math.floor(Date.now() / 1000);
+  for (const [app, body] of [['shop.web.cpu', FOLDED], ['other.app.cpu', 'x;y 5\n']]) {
+    const r = await fetch(`${server.url}/ingest?name=${encodeURIComponent(app + '{env=e2e}')}&from=${now - 120}&until=${now - 110}&spyName=pyspy&sampleRate=100`,
+      { method: 'POST', body });
+    assert.equal(r.status, 200);
+  }
+  browser = await openBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function tableNames(page) {
+  await page.waitForSelector('#fn-table .tr');
+  return page.$$eval('#fn-table .tr .name', els => els.map(e => e.textContent));
+}
+
+test('the app selector finds the app and the table shows its top functions', async () => {
+  const { page } = browser;
+  await page.goto(server.url + '/');
+  await page.waitForSelector('#app-selector');
+  await page.click('#app-selector');
+  // A group with a single profile type selects it directly, as the original selector does.
+  await page.click('button.link:text-is("shop.web")');
+  await page.waitForFunction(() => document.querySelector('#app-selector')?.textContent.includes('shop.web.cpu'));
+  assert.equal(new URL(page.url()).searchParams.get('query'), 'shop.web.cpu{}');
+  const names = await tableNames(page);
+  assert.deepEqual(names.slice(0, 3), ['render_page', 'parse_json', 'gc_collect'], 'sorted by self, descending');
+  const firstRow = await page.textContent('#fn-table .tr');
+  assert.match(firstRow, /500/);
+  assert.match(firstRow, /50\.00 %/);
+  assert.deepEqual(browser.problems, []);
+});
+
+test('sort, search and view mode live in the URL and survive a reload', async () => {
+  const { page } = browser;
+  await page.click('#fn-table .th[data-sort="Total"]');
+  await page.fill('#search-input', 'handle');
+  await page.click('[data-view="table"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('view') === 'table');
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('sort'), 'total-desc');
+  assert.equal(url.searchParams.get('search'), 'handle');
+  await page.reload();
+  const names = await tableNames(page);
+  assert.deepEqual(names, ['handle_request']);
+  assert.equal(await page.inputValue('#search-input'), 'handle');
+  assert.match(await page.textContent('.th[data-sort="Total"]'), /▼/);
+});
+
+test('a time preset changes the range and Back undoes it', async () => {
+  const { page } = browser;
+  await page.click('#time-picker');
+  await page.click('[data-preset="now-24h"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('from') === 'now-24h');
+  assert.equal(await page.textContent('#time-picker'), 'Last 24 hours');
+  await page.goBack();
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('from') === 'now-1h');
+  assert.equal(await page.textContent('#time-picker'), 'Last 1 hour');
+});
+
+test('a tag value from the tag menu is added to the query', async () => {
+  const { page } = browser;
+  await page.click('#tag-select');
+  await page.click('[data-label="env"]');
+  await page.click('[data-value="e2e"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('query') === 'shop.web.cpu{env="e2e"}');
+  assert.equal(await page.inputValue('#query-input'), 'shop.web.cpu{env="e2e"}');
+  assert.deepEqual(browser.problems, []);
+});
