@@ -146,3 +146,15 @@ pub fn focus(id: &str) {
         let _ = el.focus();
     }
 }
+
+/// Whether a key event's target is a text field (shortcuts must not steal its keys).
+#[must_use]
+pub fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
+    use wasm_bindgen::JsCast;
+    target
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| {
+            let tag = e.tag_name().to_ascii_lowercase();
+            tag == "input" || tag == "textarea" || tag == "select"
+        })
+}

@@ -90,3 +90,28 @@ test('a tag value from the tag menu is added to the query', async () => {
   assert.equal(await page.inputValue('#query-input'), 'shop.web.cpu{env="e2e"}');
   assert.deepEqual(browser.problems, []);
 });
+
+test('"/" focuses the search box', async () => {
+  const { page } = browser;
+  await page.evaluate(() => document.activeElement?.blur());
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-input');
+});
+
+test('?profile=URL opens a profile without choosing an app', async () => {
+  const { page } = browser;
+  const now = Math.floor(Date.now() / 1000);
+  const render = `${server.url}/render?format=json&query=${encodeURIComponent('shop.web.cpu{}')}&from=${now - 3600}&until=${now}`;
+  await page.goto(`${server.url}/?profile=${encodeURIComponent(render)}`);
+  const names = await tableNames(page);
+  assert.equal(names[0], 'render_page');
+  assert.equal(new URL(page.url()).searchParams.get('query'), null, 'no app was chosen');
+});
+
+test('a folded file opened from disk replaces the view', async () => {
+  const { page } = browser;
+  await page.setInputFiles('#open-file', { name: 'local.folded', mimeType: 'text/plain', buffer: Buffer.from('a;from_disk 7\na;other 3\n') });
+  await page.waitForFunction(() => [...document.querySelectorAll('#fn-table .tr .name')].some(e => e.textContent === 'from_disk'));
+  assert.equal((await tableNames(page))[0], 'from_disk');
+  assert.deepEqual(browser.problems, []);
+});

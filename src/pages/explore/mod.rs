@@ -75,6 +75,16 @@ pub fn ExplorePage() -> impl IntoView {
         loader.load_profile(&s, t);
     });
 
+    // `/` focuses the search box (unless the user is typing somewhere already).
+    let slash = window_event_listener(leptos::ev::keydown, |ev| {
+        let typing = api::browser::is_typing_target(ev.target());
+        if ev.key() == "/" && !typing {
+            ev.prevent_default();
+            api::browser::focus("search-input");
+        }
+    });
+    on_cleanup(move || slash.remove());
+
     let browser_offset = api::browser::utc_offset_minutes(now.get_untracked());
     let offset = Signal::derive(move || {
         if state.with(|s| s.utc) {
