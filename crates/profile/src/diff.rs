@@ -28,7 +28,10 @@ pub enum Change {
 }
 
 /// Two trees aligned node by node. The union tree's own ticks are left + right.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality is structural: same stacks with the same ticks on each side, whatever the
+/// node ids.
+#[derive(Debug, Clone)]
 pub struct Diff {
     tree: Tree,
     left: Vec<Side>,
@@ -136,6 +139,32 @@ impl Diff {
         })
     }
 }
+
+impl PartialEq for Diff {
+    fn eq(&self, other: &Diff) -> bool {
+        let (a, b) = (&self.tree, &other.tree);
+        let mut pending = vec![(NodeId::ROOT, NodeId::ROOT)];
+        while let Some((x, y)) = pending.pop() {
+            if self.left(x) != other.left(y) || self.right(x) != other.right(y) {
+                return false;
+            }
+            let (kx, ky) = (a.sorted_children(x), b.sorted_children(y));
+            if kx.len() != ky.len() {
+                return false;
+            }
+            for (cx, cy) in kx.into_iter().zip(ky) {
+                let same_name = a.node(cx).map(|n| n.name()) == b.node(cy).map(|n| n.name());
+                if !same_name {
+                    return false;
+                }
+                pending.push((cx, cy));
+            }
+        }
+        true
+    }
+}
+
+impl Eq for Diff {}
 
 #[cfg(test)]
 mod tests {

@@ -67,7 +67,11 @@ impl Default for Tree {
 }
 
 impl std::fmt::Debug for Tree {
+    /// Small trees print as indented text (readable test failures), large ones as counts.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.nodes.len() <= 64 {
+            return write!(f, "Tree {{\n{}}}", self.to_text());
+        }
         f.debug_struct("Tree")
             .field("nodes", &self.nodes.len())
             .field("names", &self.names.len())
