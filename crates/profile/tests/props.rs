@@ -62,7 +62,7 @@ proptest! {
         if !other_subtree {
             prop_assert_eq!(&fb.to_tree().unwrap(), &t);
         }
-        prop_assert_eq!(Flamebearer::single(&fb.to_tree().unwrap(), MaxNodes::Unlimited), fb.clone());
+        prop_assert_eq!(Flamebearer::single(&fb.to_tree().unwrap(), MaxNodes::Unlimited), fb);
         let truncated = Flamebearer::single(&t, max);
         let decoded = truncated.to_tree().unwrap();
         prop_assert_eq!(decoded.total_ticks(), t.total_ticks());
