@@ -128,7 +128,7 @@ impl Tree {
 }
 
 /// Version byte and name table; returns the names and the remaining record bytes.
-fn read_header(bytes: &[u8]) -> Result<(Vec<String>, &[u8]), DecodeError> {
+fn read_header(bytes: &[u8]) -> Result<(Vec<&str>, &[u8]), DecodeError> {
     let mut r = Reader::new(bytes, 0);
     let version = r.byte()?;
     if version != BINARY_VERSION {
@@ -144,7 +144,7 @@ fn read_header(bytes: &[u8]) -> Result<(Vec<String>, &[u8]), DecodeError> {
     for _ in 0..count {
         let raw = r.bytes_prefixed()?;
         let name = std::str::from_utf8(raw).map_err(|_| r.error("name is not UTF-8"))?;
-        names.push(name.to_owned());
+        names.push(name);
     }
     Ok((names, r.rest()))
 }

@@ -41,7 +41,6 @@ pub struct Diff {
 fn sides(tree: &Tree, len: usize) -> Vec<Side> {
     let mut out: Vec<Side> = tree
         .recs()
-        .iter()
         .map(|r| Side {
             total: Ticks(r.total),
             self_ticks: Ticks(r.self_),
@@ -59,7 +58,7 @@ impl Diff {
         let map = tree.merge_mapped(right);
         let left_sides = sides(left, tree.len());
         let mut right_sides = vec![Side::default(); tree.len()];
-        for (rec, &target) in right.recs().iter().zip(&map) {
+        for (rec, &target) in right.recs().zip(&map) {
             if let Some(side) = right_sides.get_mut(target as usize) {
                 side.total += Ticks(rec.total);
                 side.self_ticks += Ticks(rec.self_);

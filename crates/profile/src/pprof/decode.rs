@@ -310,12 +310,12 @@ impl Tree {
     /// nodes dropped. This turns a cumulative profile into the delta since `previous`.
     #[must_use]
     pub fn subtract(&self, previous: &Tree) -> Tree {
-        let mut selves: Vec<u64> = self.recs().iter().map(|r| r.self_).collect();
+        let mut selves: Vec<u64> = self.recs().map(|r| r.self_).collect();
         let mut map: Vec<Option<NodeId>> = vec![None; previous.len()];
         if let Some(root) = map.first_mut() {
             *root = Some(NodeId::ROOT);
         }
-        for (i, rec) in previous.recs().iter().enumerate() {
+        for (i, rec) in previous.recs().enumerate() {
             let target = if i == 0 {
                 Some(NodeId::ROOT)
             } else {
