@@ -61,6 +61,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+mod child_index;
 pub mod codec;
 pub mod diff;
 pub mod error;

@@ -70,14 +70,17 @@ impl Names {
         self.strings.push(name.into());
         self.hashes.push(hash);
         let hashes = &self.hashes;
-        self.table.insert_unique(hash, id, |id| hashes.get(id.index()).copied().unwrap_or(0));
+        self.table
+            .insert_unique(hash, id, |id| hashes.get(id.index()).copied().unwrap_or(0));
         id
     }
 
     /// For each name of `other`, its id in `self` (interned if new), by `other`'s ids.
     pub(crate) fn import(&mut self, other: &Names) -> Vec<NameId> {
         let hashes = &self.hashes;
-        self.table.reserve(other.len(), |id| hashes.get(id.index()).copied().unwrap_or(0));
+        self.table.reserve(other.len(), |id| {
+            hashes.get(id.index()).copied().unwrap_or(0)
+        });
         other
             .strings
             .iter()

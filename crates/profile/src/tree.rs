@@ -14,11 +14,7 @@
 //!
 //! Nodes are never removed; transformations (truncate, focus, sandwich) build new trees.
 
-use std::hash::BuildHasher;
-
-use hashbrown::HashTable;
-use rustc_hash::FxBuildHasher;
-
+use crate::child_index::ChildIndex;
 use crate::names::Names;
 use crate::units::{NameId, NodeId, Ticks};
 
@@ -51,10 +47,20 @@ struct Links {
     depth: u32,
 }
 
-const NO_LINKS: Links = Links { first_child: NONE, last_child: NONE, next_sibling: NONE, depth: 0 };
+const NO_LINKS: Links = Links {
+    first_child: NONE,
+    last_child: NONE,
+    next_sibling: NONE,
+    depth: 0,
+};
 
 /// Returned for ids from another tree instead of panicking.
-const MISSING: Rec = Rec { name: NameId::EMPTY, parent: NONE, total: 0, self_: 0 };
+const MISSING: Rec = Rec {
+    name: NameId::EMPTY,
+    parent: NONE,
+    total: 0,
+    self_: 0,
+};
 
 /// A call tree. See the module documentation for its invariants.
 ///
@@ -66,13 +72,8 @@ pub struct Tree {
     keys: Vec<Key>,
     ticks: Vec<(u64, u64)>,
     links: Vec<Links>,
-    /// Child ids hashed by `(parent, name)`, so a stack is found in O(depth) probes. Only
-    /// the id is stored (4 bytes a slot); the key is checked against `keys`.
-    index: HashTable<u32>,
-}
-
-fn child_hash(parent: u32, name: NameId) -> u64 {
-    FxBuildHasher.hash_one((u64::from(parent) << 32) | u64::from(name.0))
+    /// `(parent, name)` → child, so a stack is found in O(depth) probes.
+    index: ChildIndex,
 }
 
 impl Default for Tree {
@@ -111,9 +112,12 @@ impl Tree {
             keys: Vec::with_capacity(cap),
             ticks: Vec::with_capacity(cap),
             links: Vec::with_capacity(cap),
-            index: HashTable::with_capacity(nodes),
+            index: ChildIndex::with_capacity(nodes),
         };
-        tree.keys.push(Key { parent: NONE, name: NameId::EMPTY });
+        tree.keys.push(Key {
+            parent: NONE,
+            name: NameId::EMPTY,
+        });
         tree.ticks.push((0, 0));
         tree.links.push(NO_LINKS);
         tree
@@ -171,12 +175,7 @@ impl Tree {
     /// The child of `parent` named `name`.
     #[must_use]
     pub fn child(&self, parent: NodeId, name: NameId) -> Option<NodeId> {
-        let keys = &self.keys;
-        self.index
-            .find(child_hash(parent.0, name), |&c| {
-                keys.get(c as usize).is_some_and(|k| k.parent == parent.0 && k.name == name)
-            })
-            .map(|&c| NodeId(c))
+        self.index.get(parent.0, name).map(NodeId)
     }
 
     /// The node reached by following `frames` (root first) from the root.
@@ -234,19 +233,27 @@ impl Tree {
 
     pub(crate) fn rec(&self, id: u32) -> Rec {
         match (self.keys.get(id as usize), self.ticks.get(id as usize)) {
-            (Some(k), Some(&(total, self_))) => Rec { name: k.name, parent: k.parent, total, self_ },
+            (Some(k), Some(&(total, self_))) => Rec {
+                name: k.name,
+                parent: k.parent,
+                total,
+                self_,
+            },
             _ => MISSING,
         }
     }
 
     /// Every node's record, in id order.
     pub(crate) fn recs(&self) -> impl ExactSizeIterator<Item = Rec> + '_ {
-        self.keys.iter().zip(&self.ticks).map(|(k, &(total, self_))| Rec {
-            name: k.name,
-            parent: k.parent,
-            total,
-            self_,
-        })
+        self.keys
+            .iter()
+            .zip(&self.ticks)
+            .map(|(k, &(total, self_))| Rec {
+                name: k.name,
+                parent: k.parent,
+                total,
+                self_,
+            })
     }
 
     fn links(&self, id: u32) -> Links {
@@ -254,33 +261,39 @@ impl Tree {
     }
 
     pub(crate) fn children_ids(&self, id: u32) -> ChildIds<'_> {
-        ChildIds { tree: self, next: self.links(id).first_child }
+        ChildIds {
+            tree: self,
+            next: self.links(id).first_child,
+        }
     }
 
     /// The child of `parent` named `name`, created with zero ticks if missing. If the arena
     /// is full (2^32 − 1 nodes) the parent itself is returned, so ticks stay in the tree.
     pub(crate) fn child_or_insert(&mut self, parent: NodeId, name: NameId) -> NodeId {
-        let hash = child_hash(parent.0, name);
-        let keys = &self.keys;
-        let found = self.index.find(hash, |&c| {
-            keys.get(c as usize).is_some_and(|k| k.parent == parent.0 && k.name == name)
-        });
-        match found {
-            Some(&child) => NodeId(child),
-            None => self.insert_child(parent, name, hash),
+        match self.index.get(parent.0, name) {
+            Some(child) => NodeId(child),
+            None => self.insert_child(parent, name),
         }
     }
 
     #[cold]
-    fn insert_child(&mut self, parent: NodeId, name: NameId, hash: u64) -> NodeId {
-        let Ok(id) = u32::try_from(self.keys.len()) else { return parent };
+    fn insert_child(&mut self, parent: NodeId, name: NameId) -> NodeId {
+        let Ok(id) = u32::try_from(self.keys.len()) else {
+            return parent;
+        };
         if id == NONE || parent.index() >= self.keys.len() {
             return parent;
         }
         let parent_links = self.links(parent.0);
-        self.keys.push(Key { parent: parent.0, name });
+        self.keys.push(Key {
+            parent: parent.0,
+            name,
+        });
         self.ticks.push((0, 0));
-        self.links.push(Links { depth: parent_links.depth.saturating_add(1), ..NO_LINKS });
+        self.links.push(Links {
+            depth: parent_links.depth.saturating_add(1),
+            ..NO_LINKS
+        });
         if let Some(prev) = self.links.get_mut(parent_links.last_child as usize) {
             prev.next_sibling = id;
         }
@@ -290,10 +303,7 @@ impl Tree {
             }
             p.last_child = id;
         }
-        let keys = &self.keys;
-        self.index.insert_unique(hash, id, |&c| {
-            keys.get(c as usize).map_or(0, |k| child_hash(k.parent, k.name))
-        });
+        self.index.insert(parent.0, name, id);
         NodeId(id)
     }
 
