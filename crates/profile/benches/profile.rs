@@ -26,8 +26,8 @@ fn profiles_dir() -> PathBuf {
 fn input(size: usize, ext: &str) -> Option<String> {
     let path = profiles_dir().join(format!("{size}.{ext}"));
     if !path.exists() {
-        let generator =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench/render/gen/gen_profiles.py");
+        let generator = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/bench/render/gen/gen_profiles.py");
         let status = Command::new("python3")
             .arg(generator)
             .arg(size.to_string())
@@ -43,7 +43,10 @@ fn input(size: usize, ext: &str) -> Option<String> {
 }
 
 fn tree_of(size: usize) -> Option<Tree> {
-    FlamebearerProfile::from_json(&input(size, "json")?).ok()?.tree().ok()
+    FlamebearerProfile::from_json(&input(size, "json")?)
+        .ok()?
+        .tree()
+        .ok()
 }
 
 /// `count` trees like real consecutive 10 s profiles of one app: each keeps about two
@@ -71,9 +74,15 @@ fn decode_json(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode_json");
     group.sample_size(10);
     for size in SIZES {
-        let Some(json) = input(size, "json") else { continue };
+        let Some(json) = input(size, "json") else {
+            continue;
+        };
         group.bench_with_input(BenchmarkId::from_parameter(size), &json, |b, json| {
-            b.iter(|| FlamebearerProfile::from_json(json).and_then(|p| p.tree()).map(|t| t.len()))
+            b.iter(|| {
+                FlamebearerProfile::from_json(json)
+                    .and_then(|p| p.tree())
+                    .map(|t| t.len())
+            })
         });
     }
     group.finish();
@@ -84,9 +93,16 @@ fn encode_json(c: &mut Criterion) {
     group.sample_size(10);
     for size in SIZES {
         let Some(tree) = tree_of(size) else { continue };
-        for (label, max) in [("all", MaxNodes::Unlimited), ("1024", MaxNodes::Limit(1024))] {
+        for (label, max) in [
+            ("all", MaxNodes::Unlimited),
+            ("1024", MaxNodes::Limit(1024)),
+        ] {
             group.bench_with_input(BenchmarkId::new(label, size), &tree, |b, tree| {
-                b.iter(|| FlamebearerProfile::single(tree, max, Metadata::default()).to_json().len())
+                b.iter(|| {
+                    FlamebearerProfile::single(tree, max, Metadata::default())
+                        .to_json()
+                        .len()
+                })
             });
         }
     }
@@ -97,7 +113,9 @@ fn parse_folded(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse_folded");
     group.sample_size(10);
     for size in SIZES {
-        let Some(text) = input(size, "folded.txt") else { continue };
+        let Some(text) = input(size, "folded.txt") else {
+            continue;
+        };
         group.bench_with_input(BenchmarkId::from_parameter(size), &text, |b, text| {
             b.iter(|| Tree::from_folded(text).0.len())
         });
@@ -106,7 +124,9 @@ fn parse_folded(c: &mut Criterion) {
 }
 
 fn merge(c: &mut Criterion) {
-    let Some(folded) = input(10_000, "folded.txt") else { return };
+    let Some(folded) = input(10_000, "folded.txt") else {
+        return;
+    };
     let trees = variants(&folded, 360);
     let bytes: Vec<Vec<u8>> = trees.iter().map(Tree::to_bytes).collect();
     let mut group = c.benchmark_group("merge_360x10k");
@@ -128,15 +148,27 @@ fn diff_and_table(c: &mut Criterion) {
     let mut group = c.benchmark_group("diff_table");
     group.sample_size(10);
     for size in [100_000, 500_000] {
-        let (Some(left), Some(folded)) = (tree_of(size), input(size, "folded.txt")) else { continue };
+        let (Some(left), Some(folded)) = (tree_of(size), input(size, "folded.txt")) else {
+            continue;
+        };
         let right = variants(&folded, 2).pop().unwrap_or_default();
-        group.bench_function(BenchmarkId::new("diff", size), |b| b.iter(|| Diff::new(&left, &right).tree().len()));
+        group.bench_function(BenchmarkId::new("diff", size), |b| {
+            b.iter(|| Diff::new(&left, &right).tree().len())
+        });
         let diff = Diff::new(&left, &right);
         group.bench_function(BenchmarkId::new("encode_double_1024", size), |b| {
-            b.iter(|| Flamebearer::double(&diff, MaxNodes::Limit(1024)).levels.len())
+            b.iter(|| {
+                Flamebearer::double(&diff, MaxNodes::Limit(1024))
+                    .levels
+                    .len()
+            })
         });
-        group.bench_function(BenchmarkId::new("table", size), |b| b.iter(|| left.table().len()));
-        group.bench_function(BenchmarkId::new("to_bytes", size), |b| b.iter(|| left.to_bytes().len()));
+        group.bench_function(BenchmarkId::new("table", size), |b| {
+            b.iter(|| left.table().len())
+        });
+        group.bench_function(BenchmarkId::new("to_bytes", size), |b| {
+            b.iter(|| left.to_bytes().len())
+        });
         let stored = left.to_bytes();
         group.bench_function(BenchmarkId::new("from_bytes", size), |b| {
             b.iter(|| Tree::from_bytes(&stored).map(|t| t.len()))
@@ -145,5 +177,12 @@ fn diff_and_table(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode_json, encode_json, parse_folded, merge, diff_and_table);
+criterion_group!(
+    benches,
+    decode_json,
+    encode_json,
+    parse_folded,
+    merge,
+    diff_and_table
+);
 criterion_main!(benches);
