@@ -257,3 +257,17 @@ fn generator_json_and_folded_agree() {
     assert_eq!(ours.levels.len(), profile.flamebearer.levels.len());
     assert_eq!(ours.to_tree().unwrap(), tree);
 }
+
+#[test]
+fn duplicate_siblings_and_their_children_are_merged() {
+    // Two `a` bars under the root, each with a `b` child: one stack, so one node each.
+    let json =
+        r#"{"names":["total","a","b"],"levels":[[0,4,0,0],[0,2,0,1,0,2,0,1],[0,1,1,2,1,1,1,2]]}"#;
+    let fb: Flamebearer = serde_json::from_str(json).unwrap();
+    expect![[r#"
+        total total=4 self=0
+          a total=4 self=0
+            b total=2 self=2
+    "#]]
+    .assert_eq(&fb.to_tree().unwrap().to_text());
+}
