@@ -49,11 +49,13 @@ impl ChildIndex {
         }
     }
 
+    #[inline]
     fn home(&self, key: u64) -> usize {
         (key.wrapping_mul(GOLDEN) >> self.shift) as usize
     }
 
     /// The child of `parent` named `name`.
+    #[inline]
     pub(crate) fn get(&self, parent: u32, name: NameId) -> Option<u32> {
         let key = key(parent, name);
         let mask = self.slots.len() - 1;

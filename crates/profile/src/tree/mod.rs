@@ -277,6 +277,7 @@ impl Tree {
 
     /// The child of `parent` named `name`, created with zero ticks if missing. If the arena
     /// is full (2^32 − 1 nodes) the parent itself is returned, so ticks stay in the tree.
+    #[inline]
     pub(crate) fn child_or_insert(&mut self, parent: NodeId, name: NameId) -> NodeId {
         match self.index().get(parent.0, name) {
             Some(child) => NodeId(child),
@@ -299,6 +300,7 @@ impl Tree {
     }
 
     /// The child index, built from the arena if it was dropped.
+    #[inline]
     fn index(&self) -> &ChildIndex {
         self.index.get_or_init(|| {
             let mut index = ChildIndex::with_capacity(self.keys.len());
@@ -309,6 +311,7 @@ impl Tree {
         })
     }
 
+    #[cold]
     fn append_child(&mut self, parent: NodeId, name: NameId) -> NodeId {
         let Ok(id) = u32::try_from(self.keys.len()) else {
             return parent;
@@ -342,6 +345,7 @@ impl Tree {
         &mut self.names
     }
 
+    #[inline]
     pub(crate) fn add_ticks(&mut self, id: NodeId, total: u64, self_: u64) {
         if let Some(t) = self.ticks.get_mut(id.index()) {
             t.0 = t.0.saturating_add(total);
