@@ -131,6 +131,16 @@ impl Tree {
         tree
     }
 
+    /// An empty tree that starts with a copy of `names`, so ids from `names` can be used
+    /// directly (e.g. with [`Tree::insert_stack_ids`]).
+    #[must_use]
+    pub fn with_names(names: Names) -> Tree {
+        Tree {
+            names,
+            ..Tree::new()
+        }
+    }
+
     /// The name table.
     #[must_use]
     pub fn names(&self) -> &Names {
