@@ -81,54 +81,64 @@ impl Tree {
     /// before anything is added, so on error `self` is unchanged.
     pub fn merge_bytes(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
         let (names, body) = read_header(bytes)?;
-        let base = bytes.len() - body.len();
-        check_records(Reader::new(body, base), names.len())?;
+        let records = read_records(Reader::new(body, bytes.len() - body.len()), names.len())?;
         let ids: Vec<NameId> = names.iter().map(|n| self.intern(n)).collect();
-        self.add_records(&mut Reader::new(body, base), &ids)
+        self.add_records(&records, &ids);
+        Ok(())
     }
 
-    /// Adds pre-order records, rebuilding totals bottom-up as each subtree closes.
-    fn add_records(&mut self, r: &mut Reader<'_>, names: &[NameId]) -> Result<(), DecodeError> {
+    /// Adds validated pre-order records, rebuilding totals bottom-up as subtrees close.
+    fn add_records(&mut self, records: &[Record], names: &[NameId]) {
         struct Open {
             node: NodeId,
             remaining: u64,
             total: u64,
         }
-        let (_, self_, gap, children) = read_record(r)?;
-        self.add_self(NodeId::ROOT, self_);
-        let mut open = vec![Open {
-            node: NodeId::ROOT,
-            remaining: children,
-            total: self_.saturating_add(gap),
-        }];
-        while let Some(top) = open.last_mut() {
-            if top.remaining == 0 {
+        let mut open: Vec<Open> = Vec::new();
+        for (i, record) in records.iter().enumerate() {
+            let node = match open.last_mut() {
+                None if i == 0 => NodeId::ROOT,
+                None => break,
+                Some(parent) => {
+                    parent.remaining = parent.remaining.saturating_sub(1);
+                    let name = names
+                        .get(record.name as usize)
+                        .copied()
+                        .unwrap_or(NameId::EMPTY);
+                    let parent = parent.node;
+                    self.child_or_insert(parent, name)
+                }
+            };
+            self.add_self(node, record.self_);
+            let total = record.self_.saturating_add(record.gap);
+            open.push(Open {
+                node,
+                remaining: record.children,
+                total,
+            });
+            // Close every subtree that this record completed.
+            while let Some(top) = open.last().filter(|top| top.remaining == 0) {
                 let (node, total) = (top.node, top.total);
                 open.pop();
                 self.add_total(node, total);
                 if let Some(parent) = open.last_mut() {
                     parent.total = parent.total.saturating_add(total);
                 }
-                continue;
             }
-            top.remaining -= 1;
-            let parent = top.node;
-            let (name, self_, gap, children) = read_record(r)?;
-            let name = names.get(name as usize).copied().unwrap_or(NameId::EMPTY);
-            let node = self.child_or_insert(parent, name);
-            self.add_self(node, self_);
-            open.push(Open {
-                node,
-                remaining: children,
-                total: self_.saturating_add(gap),
-            });
         }
-        Ok(())
     }
 }
 
+/// One node record of the storage form.
+struct Record {
+    name: u32,
+    self_: u64,
+    gap: u64,
+    children: u64,
+}
+
 /// Version byte and name table; returns the names and the remaining record bytes.
-fn read_header(bytes: &[u8]) -> Result<(Vec<String>, &[u8]), DecodeError> {
+fn read_header(bytes: &[u8]) -> Result<(Vec<&str>, &[u8]), DecodeError> {
     let mut r = Reader::new(bytes, 0);
     let version = r.byte()?;
     if version != BINARY_VERSION {
@@ -144,29 +154,37 @@ fn read_header(bytes: &[u8]) -> Result<(Vec<String>, &[u8]), DecodeError> {
     for _ in 0..count {
         let raw = r.bytes_prefixed()?;
         let name = std::str::from_utf8(raw).map_err(|_| r.error("name is not UTF-8"))?;
-        names.push(name.to_owned());
+        names.push(name);
     }
     Ok((names, r.rest()))
 }
 
-/// Walks the records without building anything: every name index in range, every child
-/// present, nothing after the root's subtree.
-fn check_records(mut r: Reader<'_>, names: usize) -> Result<(), DecodeError> {
+/// Reads and validates every record before anything is built: name indexes in range,
+/// every child present, nothing after the root's subtree.
+fn read_records(mut r: Reader<'_>, names: usize) -> Result<Vec<Record>, DecodeError> {
+    let mut records = Vec::with_capacity(r.remaining() / 4);
     let mut pending: u64 = 1;
     while pending > 0 {
-        let (name, _, _, children) = read_record(&mut r)?;
-        if name >= names as u64 && !(name == 0 && names == 0) {
-            return Err(r.error("name index out of range"));
-        }
+        let (name, self_, gap, children) = read_record(&mut r)?;
+        let name = match u32::try_from(name) {
+            Ok(n) if (n as usize) < names || (n == 0 && names == 0) => n,
+            _ => return Err(r.error("name index out of range")),
+        };
         pending = pending - 1 + children;
         if pending > r.remaining() as u64 {
             return Err(r.error("child count exceeds input"));
         }
+        records.push(Record {
+            name,
+            self_,
+            gap,
+            children,
+        });
     }
     if r.remaining() > 0 {
         return Err(r.error("trailing bytes after the tree"));
     }
-    Ok(())
+    Ok(records)
 }
 
 fn read_record(r: &mut Reader<'_>) -> Result<(u64, u64, u64, u64), DecodeError> {

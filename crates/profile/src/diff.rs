@@ -28,7 +28,10 @@ pub enum Change {
 }
 
 /// Two trees aligned node by node. The union tree's own ticks are left + right.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Equality is structural: same stacks with the same ticks on each side, whatever the
+/// node ids.
+#[derive(Debug, Clone)]
 pub struct Diff {
     tree: Tree,
     left: Vec<Side>,
@@ -38,7 +41,6 @@ pub struct Diff {
 fn sides(tree: &Tree, len: usize) -> Vec<Side> {
     let mut out: Vec<Side> = tree
         .recs()
-        .iter()
         .map(|r| Side {
             total: Ticks(r.total),
             self_ticks: Ticks(r.self_),
@@ -56,7 +58,7 @@ impl Diff {
         let map = tree.merge_mapped(right);
         let left_sides = sides(left, tree.len());
         let mut right_sides = vec![Side::default(); tree.len()];
-        for (rec, &target) in right.recs().iter().zip(&map) {
+        for (rec, &target) in right.recs().zip(&map) {
             if let Some(side) = right_sides.get_mut(target as usize) {
                 side.total += Ticks(rec.total);
                 side.self_ticks += Ticks(rec.self_);
@@ -136,6 +138,32 @@ impl Diff {
         })
     }
 }
+
+impl PartialEq for Diff {
+    fn eq(&self, other: &Diff) -> bool {
+        let (a, b) = (&self.tree, &other.tree);
+        let mut pending = vec![(NodeId::ROOT, NodeId::ROOT)];
+        while let Some((x, y)) = pending.pop() {
+            if self.left(x) != other.left(y) || self.right(x) != other.right(y) {
+                return false;
+            }
+            let (kx, ky) = (a.sorted_children(x), b.sorted_children(y));
+            if kx.len() != ky.len() {
+                return false;
+            }
+            for (cx, cy) in kx.into_iter().zip(ky) {
+                let same_name = a.node(cx).map(|n| n.name()) == b.node(cy).map(|n| n.name());
+                if !same_name {
+                    return false;
+                }
+                pending.push((cx, cy));
+            }
+        }
+        true
+    }
+}
+
+impl Eq for Diff {}
 
 #[cfg(test)]
 mod tests {

@@ -27,9 +27,9 @@ impl Tree {
     /// Merges `other` in and returns, for each node of `other` (by index), the id of the
     /// node of `self` it was added to.
     pub(crate) fn merge_mapped(&mut self, other: &Tree) -> Vec<u32> {
-        let names: Vec<NameId> = other.names().iter().map(|(_, s)| self.intern(s)).collect();
+        let names: Vec<NameId> = self.names_mut().import(other.names());
         let mut map: Vec<u32> = Vec::with_capacity(other.len());
-        for (i, rec) in other.recs().iter().enumerate() {
+        for (i, rec) in other.recs().enumerate() {
             let target = if i == 0 {
                 NodeId::ROOT
             } else {
@@ -40,8 +40,7 @@ impl Tree {
                     .unwrap_or(NameId::EMPTY);
                 self.child_or_insert(NodeId(parent), name)
             };
-            self.add_total(target, rec.total);
-            self.add_self(target, rec.self_);
+            self.add_ticks(target, rec.total, rec.self_);
             map.push(target.0);
         }
         map

@@ -14,6 +14,8 @@ use crate::units::NameId;
 #[derive(Clone)]
 pub struct Names {
     strings: Vec<Box<str>>,
+    /// The hash of each string, so rehashing and cross-table interning never rehash text.
+    hashes: Vec<u64>,
     /// Ids keyed by the hash of their string; the strings themselves live in `strings`.
     table: HashTable<NameId>,
 }
@@ -42,6 +44,7 @@ impl Names {
     pub fn new() -> Names {
         let mut names = Names {
             strings: Vec::new(),
+            hashes: Vec::new(),
             table: HashTable::new(),
         };
         names.intern("");
@@ -50,7 +53,11 @@ impl Names {
 
     /// The id of `name`, adding it if it is new.
     pub fn intern(&mut self, name: &str) -> NameId {
-        let hash = hash_str(name);
+        self.intern_hashed(name, hash_str(name))
+    }
+
+    /// [`Names::intern`] with the hash already known (from another table).
+    fn intern_hashed(&mut self, name: &str, hash: u64) -> NameId {
         let strings = &self.strings;
         let found = self.table.find(hash, |id| {
             strings.get(id.index()).is_some_and(|s| **s == *name)
@@ -61,11 +68,25 @@ impl Names {
         // More than u32::MAX distinct names cannot fit in memory; saturate rather than wrap.
         let id = NameId(u32::try_from(self.strings.len()).unwrap_or(u32::MAX));
         self.strings.push(name.into());
-        let strings = &self.strings;
-        self.table.insert_unique(hash, id, |id| {
-            hash_str(strings.get(id.index()).map_or("", |s| s))
-        });
+        self.hashes.push(hash);
+        let hashes = &self.hashes;
+        self.table
+            .insert_unique(hash, id, |id| hashes.get(id.index()).copied().unwrap_or(0));
         id
+    }
+
+    /// For each name of `other`, its id in `self` (interned if new), by `other`'s ids.
+    pub(crate) fn import(&mut self, other: &Names) -> Vec<NameId> {
+        let hashes = &self.hashes;
+        self.table.reserve(other.len(), |id| {
+            hashes.get(id.index()).copied().unwrap_or(0)
+        });
+        other
+            .strings
+            .iter()
+            .zip(&other.hashes)
+            .map(|(s, &h)| self.intern_hashed(s, h))
+            .collect()
     }
 
     /// The id of `name` if it is present.

@@ -86,8 +86,8 @@ impl Tree {
         }
         let keep = match strategy {
             Strategy::WidestTotal => {
-                let min = max.min_value(self.recs().iter().map(|r| r.total).collect());
-                self.recs().iter().map(|r| r.total >= min).collect()
+                let min = max.min_value(self.recs().map(|r| r.total).collect());
+                self.recs().map(|r| r.total >= min).collect()
             }
             Strategy::HeaviestSelf => self.heaviest_self_keep(max),
         };
@@ -127,7 +127,7 @@ impl Tree {
         let mut out = Tree::with_capacity(self.len().min(keep.iter().filter(|k| **k).count() + 1));
         let mut map = vec![u32::MAX; self.len()];
         let mut folded = vec![0u64; self.len()];
-        for (i, rec) in self.recs().iter().enumerate() {
+        for (i, rec) in self.recs().enumerate() {
             if i == 0 {
                 out.set_ticks(NodeId::ROOT, rec.total, rec.self_);
                 if let Some(slot) = map.first_mut() {

@@ -242,3 +242,32 @@ fn frames_named_total_other_or_empty_keep_the_originals_quirks() {
         r#"{"names":["total","other","x","total","a","b"],"levels":[[0,10,0,0],[0,1,0,4,0,2,2,3,0,4,4,2,0,3,3,1],[0,1,0,0],[0,1,1,5]],"numTicks":10,"maxSelf":4}"#
     );
 }
+
+/// The benchmark generator's 1000-node profile (its JSON names are in left-to-right order,
+/// unlike the original's): the JSON and the folded file describe the same tree.
+#[test]
+fn generator_json_and_folded_agree() {
+    let profile = FlamebearerProfile::from_json(&data("gen-1000.json")).unwrap();
+    let tree = profile.tree().unwrap();
+    assert_eq!(tree.len(), 1000);
+    assert_eq!(tree.total_ticks().0, profile.flamebearer.num_ticks);
+    assert_eq!(tree, common::tree(&data("gen-1000.folded.txt")));
+    let ours = Flamebearer::single(&tree, MaxNodes::Unlimited);
+    assert_eq!(ours.max_self, profile.flamebearer.max_self);
+    assert_eq!(ours.levels.len(), profile.flamebearer.levels.len());
+    assert_eq!(ours.to_tree().unwrap(), tree);
+}
+
+#[test]
+fn duplicate_siblings_and_their_children_are_merged() {
+    // Two `a` bars under the root, each with a `b` child: one stack, so one node each.
+    let json =
+        r#"{"names":["total","a","b"],"levels":[[0,4,0,0],[0,2,0,1,0,2,0,1],[0,1,1,2,1,1,1,2]]}"#;
+    let fb: Flamebearer = serde_json::from_str(json).unwrap();
+    expect![[r#"
+        total total=4 self=0
+          a total=4 self=0
+            b total=2 self=2
+    "#]]
+    .assert_eq(&fb.to_tree().unwrap().to_text());
+}

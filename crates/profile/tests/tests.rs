@@ -7,4 +7,5 @@ mod common;
 mod flamebearer;
 mod folded;
 mod pprof;
+mod props;
 mod transform;

@@ -179,3 +179,13 @@ fn merge_of_shifted_inputs_matches_the_summed_folded_text() {
     assert_eq!(Tree::merge([&b, &a]), acc);
     assert!(Tree::merge(std::iter::empty()).is_empty());
 }
+
+/// The server keeps trees in shared state and moves them across tasks.
+#[test]
+fn model_types_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Tree>();
+    check::<Diff>();
+    check::<cinder_profile::FlamebearerProfile>();
+    check::<cinder_profile::pprof::DecodedProfile>();
+}

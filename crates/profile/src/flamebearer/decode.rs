@@ -57,6 +57,13 @@ struct Decoder<'a, const S: usize> {
     fb: &'a Flamebearer,
     names: Vec<Option<NameId>>,
     tree: Tree,
+    /// Per tree name: the last (parent, child) it was attached under. While no duplicate
+    /// sibling has been seen, every tree node comes from one wire node whose children are
+    /// consecutive, so this finds duplicates without the tree's hash index.
+    last_child: Vec<(u32, u32)>,
+    /// Set at the first duplicate sibling: from then on children are found through the
+    /// tree's index, which also covers merged parents.
+    indexed: bool,
     /// Per tree node, the ticks of each side (kept only for double profiles).
     sides: Vec<[Ticks2; S]>,
 }
@@ -78,6 +85,8 @@ impl<'a, const S: usize> Decoder<'a, S> {
             fb,
             names: vec![None; fb.names.len()],
             tree: Tree::with_capacity(nodes),
+            last_child: Vec::new(),
+            indexed: false,
             sides: Vec::new(),
         }
     }
@@ -138,7 +147,7 @@ impl<'a, const S: usize> Decoder<'a, S> {
                 return Err(err(depth, i, "node overlaps its parent's self ticks"));
             }
             let name = self.name(bar.name, depth, i)?;
-            let id = self.tree.child_or_insert(NodeId(parent.node), name);
+            let id = self.attach(NodeId(parent.node), name);
             self.record(id, &bar.ticks);
             placed.push(Placed {
                 inner: inner(&bar),
@@ -183,6 +192,26 @@ impl<'a, const S: usize> Decoder<'a, S> {
             }
         }
         Ok(bar)
+    }
+
+    /// The child of `parent` named `name`, created if new (see `last_child`).
+    fn attach(&mut self, parent: NodeId, name: NameId) -> NodeId {
+        if self.indexed {
+            return self.tree.child_or_insert(parent, name);
+        }
+        if self.last_child.len() <= name.index() {
+            self.last_child.resize(name.index() + 1, (u32::MAX, 0));
+        }
+        let Some(slot) = self.last_child.get_mut(name.index()) else {
+            return self.tree.child_or_insert(parent, name);
+        };
+        if slot.0 == parent.0 {
+            self.indexed = true;
+            return NodeId(slot.1);
+        }
+        let child = self.tree.push_child_unindexed(parent, name);
+        *slot = (parent.0, child.0);
+        child
     }
 
     /// The tree name of a `names` index; index 0 is the root's (empty) name.

@@ -103,7 +103,9 @@ struct Converter<'p> {
 struct Shape {
     labels: LabelSet,
     tree: Tree,
-    selves: Vec<Vec<u64>>,
+    /// Per sample type: self ticks by leaf node. Sparse, so memory follows the input's
+    /// values rather than sample types × nodes (which hostile input could make huge).
+    selves: Vec<FxHashMap<u32, u64>>,
 }
 
 impl<'p> Converter<'p> {
@@ -230,7 +232,7 @@ impl<'p> Converter<'p> {
         self.series.push(Shape {
             labels,
             tree: Tree::new(),
-            selves: vec![vec![0]; types],
+            selves: vec![FxHashMap::default(); types],
         });
         i
     }
@@ -241,15 +243,13 @@ impl<'p> Converter<'p> {
         };
         let leaf = shape.tree.insert_stack_ids(frames, crate::Ticks::ZERO);
         for (selves, &value) in shape.selves.iter_mut().zip(values) {
-            if value < 0 {
-                self.negative_values += 1;
-                continue;
-            }
-            if selves.len() <= leaf.index() {
-                selves.resize(shape.tree.len(), 0);
-            }
-            if let Some(slot) = selves.get_mut(leaf.index()) {
-                *slot = slot.saturating_add(value as u64);
+            match u64::try_from(value) {
+                Ok(0) => {}
+                Ok(value) => {
+                    let slot = selves.entry(leaf.0).or_insert(0);
+                    *slot = slot.saturating_add(value);
+                }
+                Err(_) => self.negative_values += 1,
             }
         }
     }
@@ -260,12 +260,31 @@ impl Shape {
         let trees = self
             .selves
             .iter()
-            .map(|selves| project(&self.tree, selves))
+            .map(|selves| self.tree_of(selves))
             .collect();
         Series {
             labels: self.labels,
             trees,
         }
+    }
+
+    /// The tree of one sample type: each leaf's stack inserted with its self ticks.
+    fn tree_of(&self, selves: &FxHashMap<u32, u64>) -> Tree {
+        let mut leaves: Vec<(u32, u64)> = selves.iter().map(|(&leaf, &v)| (leaf, v)).collect();
+        leaves.sort_unstable();
+        let mut out = Tree::with_names(self.tree.names().clone());
+        let mut path: Vec<NameId> = Vec::new();
+        for (leaf, value) in leaves {
+            path.clear();
+            let mut node = self.tree.node(NodeId(leaf));
+            while let Some(n) = node.filter(|n| !n.is_root()) {
+                path.push(n.name_id());
+                node = n.parent();
+            }
+            path.reverse();
+            out.insert_stack_ids(&path, crate::Ticks(value));
+        }
+        out
     }
 }
 
@@ -310,12 +329,12 @@ impl Tree {
     /// nodes dropped. This turns a cumulative profile into the delta since `previous`.
     #[must_use]
     pub fn subtract(&self, previous: &Tree) -> Tree {
-        let mut selves: Vec<u64> = self.recs().iter().map(|r| r.self_).collect();
+        let mut selves: Vec<u64> = self.recs().map(|r| r.self_).collect();
         let mut map: Vec<Option<NodeId>> = vec![None; previous.len()];
         if let Some(root) = map.first_mut() {
             *root = Some(NodeId::ROOT);
         }
-        for (i, rec) in previous.recs().iter().enumerate() {
+        for (i, rec) in previous.recs().enumerate() {
             let target = if i == 0 {
                 Some(NodeId::ROOT)
             } else {

@@ -1,6 +1,6 @@
 //! pprof: the protobuf profile format of Go, and of most agents today.
 //!
-//! [`decode`] turns a pprof body (plain or gzip) into one [`Tree`] per sample type and per
+//! [`decode`] turns a pprof body (plain or gzip) into one [`Tree`](crate::Tree) per sample type and per
 //! *label set* (the string labels of its samples: agents put tags such as `env` or
 //! `thread_name` there). [`DecodedProfile::og_series`] then applies the original server's
 //! sample-type mapping (pyroscope-api.md §4.5): which types become which series suffix,

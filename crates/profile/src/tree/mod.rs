@@ -14,50 +14,74 @@
 //!
 //! Nodes are never removed; transformations (truncate, focus, sandwich) build new trees.
 
-use rustc_hash::FxHashMap;
+mod node;
 
+pub use node::Node;
+
+use std::sync::OnceLock;
+
+use crate::child_index::ChildIndex;
 use crate::names::Names;
 use crate::units::{NameId, NodeId, Ticks};
 
 /// "No node" in the arena's links.
 const NONE: u32 = u32::MAX;
 
-/// One arena slot. Children form a singly linked list in insertion order.
+/// A node as other modules see it: its key and ticks, by value.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Rec {
     pub(crate) name: NameId,
     pub(crate) parent: u32,
-    first_child: u32,
-    last_child: u32,
-    next_sibling: u32,
-    depth: u32,
     pub(crate) total: u64,
     pub(crate) self_: u64,
 }
 
-/// Returned for ids from another tree instead of panicking.
-static MISSING: Rec = Rec {
-    name: NameId::EMPTY,
-    parent: NONE,
+/// What identifies a node among its siblings. Kept apart from ticks and links so that the
+/// child lookup, the critical path of merge and decode, reads 8 dense bytes per node.
+#[derive(Clone, Copy, Debug)]
+struct Key {
+    parent: u32,
+    name: NameId,
+}
+
+/// The node's place in its parent's child list (insertion order) and its depth.
+#[derive(Clone, Copy, Debug)]
+struct Links {
+    first_child: u32,
+    last_child: u32,
+    next_sibling: u32,
+    depth: u32,
+}
+
+const NO_LINKS: Links = Links {
     first_child: NONE,
     last_child: NONE,
     next_sibling: NONE,
     depth: 0,
+};
+
+/// Returned for ids from another tree instead of panicking.
+const MISSING: Rec = Rec {
+    name: NameId::EMPTY,
+    parent: NONE,
     total: 0,
     self_: 0,
 };
 
 /// A call tree. See the module documentation for its invariants.
+///
+/// Storage is an arena split by access pattern: `keys` (parent and name), `ticks` (total
+/// and self) and `links` (child lists, depth), all indexed by node id.
 #[derive(Clone)]
 pub struct Tree {
     names: Names,
-    nodes: Vec<Rec>,
-    /// `(parent << 32 | name)` → child, so a stack is found in O(depth) hash probes.
-    index: FxHashMap<u64, u32>,
-}
-
-fn child_key(parent: u32, name: NameId) -> u64 {
-    (u64::from(parent) << 32) | u64::from(name.0)
+    keys: Vec<Key>,
+    ticks: Vec<(u64, u64)>,
+    links: Vec<Links>,
+    /// `(parent, name)` → child, so a stack is found in O(depth) probes.
+    /// Built on first use: decoders that know their input has no duplicate siblings
+    /// append nodes without it (see [`Tree::push_child_unindexed`]).
+    index: OnceLock<ChildIndex>,
 }
 
 impl Default for Tree {
@@ -67,9 +91,13 @@ impl Default for Tree {
 }
 
 impl std::fmt::Debug for Tree {
+    /// Small trees print as indented text (readable test failures), large ones as counts.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.keys.len() <= 64 {
+            return write!(f, "Tree {{\n{}}}", self.to_text());
+        }
         f.debug_struct("Tree")
-            .field("nodes", &self.nodes.len())
+            .field("nodes", &self.keys.len())
             .field("names", &self.names.len())
             .field("total", &self.total_ticks())
             .finish()
@@ -86,17 +114,30 @@ impl Tree {
     /// An empty tree with room for `nodes` nodes before reallocating.
     #[must_use]
     pub fn with_capacity(nodes: usize) -> Tree {
-        let mut arena = Vec::with_capacity(nodes.max(1));
-        arena.push(Rec {
-            parent: NONE,
-            ..MISSING
-        });
-        let mut index = FxHashMap::default();
-        index.reserve(nodes);
-        Tree {
+        let cap = nodes.max(1);
+        let mut tree = Tree {
             names: Names::new(),
-            nodes: arena,
-            index,
+            keys: Vec::with_capacity(cap),
+            ticks: Vec::with_capacity(cap),
+            links: Vec::with_capacity(cap),
+            index: OnceLock::new(),
+        };
+        tree.keys.push(Key {
+            parent: NONE,
+            name: NameId::EMPTY,
+        });
+        tree.ticks.push((0, 0));
+        tree.links.push(NO_LINKS);
+        tree
+    }
+
+    /// An empty tree that starts with a copy of `names`, so ids from `names` can be used
+    /// directly (e.g. with [`Tree::insert_stack_ids`]).
+    #[must_use]
+    pub fn with_names(names: Names) -> Tree {
+        Tree {
+            names,
+            ..Tree::new()
         }
     }
 
@@ -114,13 +155,13 @@ impl Tree {
     /// Number of nodes, the root included (so never 0).
     #[must_use]
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.keys.len()
     }
 
-    /// True when the tree holds no ticks at all.
+    /// True for a fresh tree: only the root, with no ticks.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.total_ticks() == Ticks::ZERO && self.nodes.len() == 1
+        self.total_ticks() == Ticks::ZERO && self.keys.len() == 1
     }
 
     /// Ticks of the whole tree (the root's total).
@@ -138,7 +179,7 @@ impl Tree {
     /// The node with this id, if it belongs to this tree.
     #[must_use]
     pub fn node(&self, id: NodeId) -> Option<Node<'_>> {
-        (id.index() < self.nodes.len()).then_some(Node {
+        (id.index() < self.keys.len()).then_some(Node {
             tree: self,
             id: id.0,
         })
@@ -146,15 +187,13 @@ impl Tree {
 
     /// All nodes in id order (parents before children).
     pub fn nodes(&self) -> impl ExactSizeIterator<Item = Node<'_>> + '_ {
-        (0..self.nodes.len() as u32).map(move |id| Node { tree: self, id })
+        (0..self.keys.len() as u32).map(move |id| Node { tree: self, id })
     }
 
     /// The child of `parent` named `name`.
     #[must_use]
     pub fn child(&self, parent: NodeId, name: NameId) -> Option<NodeId> {
-        self.index
-            .get(&child_key(parent.0, name))
-            .map(|&c| NodeId(c))
+        self.index().get(parent.0, name).map(NodeId)
     }
 
     /// The node reached by following `frames` (root first) from the root.
@@ -210,85 +249,144 @@ impl Tree {
 
     // ----- crate-internal building blocks -----
 
-    pub(crate) fn rec(&self, id: u32) -> &Rec {
-        self.nodes.get(id as usize).unwrap_or(&MISSING)
+    pub(crate) fn rec(&self, id: u32) -> Rec {
+        match (self.keys.get(id as usize), self.ticks.get(id as usize)) {
+            (Some(k), Some(&(total, self_))) => Rec {
+                name: k.name,
+                parent: k.parent,
+                total,
+                self_,
+            },
+            _ => MISSING,
+        }
     }
 
-    pub(crate) fn recs(&self) -> &[Rec] {
-        &self.nodes
+    /// Every node's record, in id order.
+    pub(crate) fn recs(&self) -> impl ExactSizeIterator<Item = Rec> + '_ {
+        self.keys
+            .iter()
+            .zip(&self.ticks)
+            .map(|(k, &(total, self_))| Rec {
+                name: k.name,
+                parent: k.parent,
+                total,
+                self_,
+            })
+    }
+
+    fn links(&self, id: u32) -> Links {
+        self.links.get(id as usize).copied().unwrap_or(NO_LINKS)
     }
 
     pub(crate) fn children_ids(&self, id: u32) -> ChildIds<'_> {
         ChildIds {
             tree: self,
-            next: self.rec(id).first_child,
+            next: self.links(id).first_child,
         }
     }
 
     /// The child of `parent` named `name`, created with zero ticks if missing. If the arena
     /// is full (2^32 − 1 nodes) the parent itself is returned, so ticks stay in the tree.
+    #[inline]
     pub(crate) fn child_or_insert(&mut self, parent: NodeId, name: NameId) -> NodeId {
-        let key = child_key(parent.0, name);
-        if let Some(&child) = self.index.get(&key) {
-            return NodeId(child);
+        match self.index().get(parent.0, name) {
+            Some(child) => NodeId(child),
+            None => {
+                let child = self.append_child(parent, name);
+                if let Some(index) = self.index.get_mut() {
+                    index.insert(parent.0, name, child.0);
+                }
+                child
+            }
         }
-        let Ok(id) = u32::try_from(self.nodes.len()) else {
+    }
+
+    /// Appends a child without looking for an existing one: the caller guarantees that
+    /// `parent` has no child named `name` yet. Skips the index (dropping it, to be rebuilt
+    /// on the next lookup), which makes decoding large profiles markedly faster.
+    pub(crate) fn push_child_unindexed(&mut self, parent: NodeId, name: NameId) -> NodeId {
+        self.index = OnceLock::new();
+        self.append_child(parent, name)
+    }
+
+    /// The child index, built from the arena if it was dropped.
+    #[inline]
+    fn index(&self) -> &ChildIndex {
+        self.index.get_or_init(|| {
+            let mut index = ChildIndex::with_capacity(self.keys.len());
+            for (id, key) in self.keys.iter().enumerate().skip(1) {
+                index.insert(key.parent, key.name, id as u32);
+            }
+            index
+        })
+    }
+
+    #[cold]
+    fn append_child(&mut self, parent: NodeId, name: NameId) -> NodeId {
+        let Ok(id) = u32::try_from(self.keys.len()) else {
             return parent;
         };
-        if id == NONE || parent.index() >= self.nodes.len() {
+        if id == NONE || parent.index() >= self.keys.len() {
             return parent;
         }
-        let depth = self.rec(parent.0).depth.saturating_add(1);
-        self.nodes.push(Rec {
-            name,
+        let parent_links = self.links(parent.0);
+        self.keys.push(Key {
             parent: parent.0,
-            depth,
-            ..MISSING
+            name,
         });
-        let prev_last = self.rec(parent.0).last_child;
-        if let Some(prev) = self.nodes.get_mut(prev_last as usize) {
+        self.ticks.push((0, 0));
+        self.links.push(Links {
+            depth: parent_links.depth.saturating_add(1),
+            ..NO_LINKS
+        });
+        if let Some(prev) = self.links.get_mut(parent_links.last_child as usize) {
             prev.next_sibling = id;
         }
-        if let Some(p) = self.nodes.get_mut(parent.index()) {
+        if let Some(p) = self.links.get_mut(parent.index()) {
             if p.first_child == NONE {
                 p.first_child = id;
             }
             p.last_child = id;
         }
-        self.index.insert(key, id);
         NodeId(id)
     }
 
-    pub(crate) fn add_self(&mut self, id: NodeId, value: u64) {
-        if let Some(r) = self.nodes.get_mut(id.index()) {
-            r.self_ = r.self_.saturating_add(value);
+    pub(crate) fn names_mut(&mut self) -> &mut Names {
+        &mut self.names
+    }
+
+    #[inline]
+    pub(crate) fn add_ticks(&mut self, id: NodeId, total: u64, self_: u64) {
+        if let Some(t) = self.ticks.get_mut(id.index()) {
+            t.0 = t.0.saturating_add(total);
+            t.1 = t.1.saturating_add(self_);
         }
+    }
+
+    pub(crate) fn add_self(&mut self, id: NodeId, value: u64) {
+        self.add_ticks(id, 0, value);
     }
 
     pub(crate) fn add_total(&mut self, id: NodeId, value: u64) {
-        if let Some(r) = self.nodes.get_mut(id.index()) {
-            r.total = r.total.saturating_add(value);
-        }
+        self.add_ticks(id, value, 0);
     }
 
     pub(crate) fn set_ticks(&mut self, id: NodeId, total: u64, self_: u64) {
-        if let Some(r) = self.nodes.get_mut(id.index()) {
-            r.total = total;
-            r.self_ = self_;
+        if let Some(t) = self.ticks.get_mut(id.index()) {
+            *t = (total, self_);
         }
     }
 
     /// Sets every total to `self + sum(children)`, bottom-up (children have larger ids).
     pub(crate) fn recompute_totals(&mut self) {
-        for r in &mut self.nodes {
-            r.total = r.self_;
+        for t in &mut self.ticks {
+            t.0 = t.1;
         }
-        for i in (1..self.nodes.len()).rev() {
-            let Some(&Rec { parent, total, .. }) = self.nodes.get(i) else {
-                continue;
-            };
-            if let Some(p) = self.nodes.get_mut(parent as usize) {
-                p.total = p.total.saturating_add(total);
+        for i in (1..self.keys.len()).rev() {
+            let parent = self.keys.get(i).map_or(NONE, |k| k.parent);
+            let total = self.ticks.get(i).map_or(0, |t| t.0);
+            if let Some(p) = self.ticks.get_mut(parent as usize) {
+                p.0 = p.0.saturating_add(total);
             }
         }
     }
@@ -296,14 +394,13 @@ impl Tree {
     /// The first node whose total is not exactly `self + sum(children)`, if any.
     #[cfg(test)]
     pub(crate) fn first_inconsistent_node(&self) -> Option<NodeId> {
-        let mut sums: Vec<u64> = self.nodes.iter().map(|r| r.self_).collect();
-        for r in self.nodes.iter().skip(1) {
+        let mut sums: Vec<u64> = self.recs().map(|r| r.self_).collect();
+        for r in self.recs().skip(1) {
             if let Some(p) = sums.get_mut(r.parent as usize) {
                 *p = p.saturating_add(r.total);
             }
         }
-        self.nodes
-            .iter()
+        self.recs()
             .zip(&sums)
             .position(|(r, s)| r.total != *s)
             .map(|i| NodeId(i as u32))
@@ -314,9 +411,9 @@ impl Tree {
     /// profile into plain trees.
     pub(crate) fn project(&self, ticks: impl Fn(u32) -> (u64, u64)) -> Tree {
         let mut out = Tree::new();
-        let mut map = vec![NONE; self.nodes.len()];
+        let mut map = vec![NONE; self.keys.len()];
         let mut names = vec![None; self.names.len()];
-        for (i, rec) in self.nodes.iter().enumerate() {
+        for (i, rec) in self.recs().enumerate() {
             let (total, self_) = ticks(i as u32);
             let target = if i == 0 {
                 NodeId::ROOT
@@ -394,103 +491,8 @@ impl Iterator for ChildIds<'_> {
             return None;
         }
         let id = self.next;
-        self.next = self.tree.rec(id).next_sibling;
+        self.next = self.tree.links(id).next_sibling;
         Some(id)
-    }
-}
-
-/// A read-only view of one node, borrowed from its tree.
-#[derive(Clone, Copy)]
-pub struct Node<'t> {
-    tree: &'t Tree,
-    id: u32,
-}
-
-impl std::fmt::Debug for Node<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Node")
-            .field("id", &self.id)
-            .field("name", &self.name())
-            .field("total", &self.total())
-            .field("self", &self.self_ticks())
-            .finish()
-    }
-}
-
-impl<'t> Node<'t> {
-    fn rec(&self) -> &'t Rec {
-        self.tree.rec(self.id)
-    }
-
-    /// This node's id.
-    #[must_use]
-    pub fn id(&self) -> NodeId {
-        NodeId(self.id)
-    }
-
-    /// The frame name (empty for the root).
-    #[must_use]
-    pub fn name(&self) -> &'t str {
-        self.tree.names.resolve(self.rec().name)
-    }
-
-    /// The interned frame name.
-    #[must_use]
-    pub fn name_id(&self) -> NameId {
-        self.rec().name
-    }
-
-    /// Ticks in this node and below.
-    #[must_use]
-    pub fn total(&self) -> Ticks {
-        Ticks(self.rec().total)
-    }
-
-    /// Ticks in this node itself.
-    #[must_use]
-    pub fn self_ticks(&self) -> Ticks {
-        Ticks(self.rec().self_)
-    }
-
-    /// The parent, `None` for the root.
-    #[must_use]
-    pub fn parent(&self) -> Option<Node<'t>> {
-        let parent = self.rec().parent;
-        (parent != NONE).then_some(Node {
-            tree: self.tree,
-            id: parent,
-        })
-    }
-
-    /// Distance from the root (the root is at depth 0).
-    #[must_use]
-    pub fn depth(&self) -> usize {
-        self.rec().depth as usize
-    }
-
-    /// True for the root.
-    #[must_use]
-    pub fn is_root(&self) -> bool {
-        self.id == 0
-    }
-
-    /// Children in insertion order; use [`Tree::sorted_children`] for name order.
-    pub fn children(&self) -> impl Iterator<Item = Node<'t>> + 't {
-        let tree = self.tree;
-        tree.children_ids(self.id).map(move |id| Node { tree, id })
-    }
-
-    /// The frames from the root's child down to this node (empty for the root).
-    #[must_use]
-    pub fn stack(&self) -> Vec<&'t str> {
-        let mut frames = Vec::with_capacity(self.depth());
-        let mut node = *self;
-        while let Some(parent) = node.parent() {
-            frames.push(node.name());
-            node = parent;
-        }
-        frames.reverse();
-        frames
     }
 }
 
