@@ -170,7 +170,7 @@ fn read_records(mut r: Reader<'_>, names: usize) -> Result<Vec<Record>, DecodeEr
             Ok(n) if (n as usize) < names || (n == 0 && names == 0) => n,
             _ => return Err(r.error("name index out of range")),
         };
-        pending = pending - 1 + children;
+        pending = (pending - 1).saturating_add(children);
         if pending > r.remaining() as u64 {
             return Err(r.error("child count exceeds input"));
         }

@@ -13,17 +13,20 @@ use crate::units::NameId;
 /// Interned frame names. Id 0 is always the empty string (the root's name).
 #[derive(Clone)]
 pub struct Names {
-    strings: Vec<Box<str>>,
+    /// All names back to back: one allocation, and neighbouring names share cache lines.
+    text: String,
+    /// Where each name ends in `text` (it starts where the previous one ends).
+    ends: Vec<usize>,
     /// The hash of each string, so rehashing and cross-table interning never rehash text.
     hashes: Vec<u64>,
-    /// Ids keyed by the hash of their string; the strings themselves live in `strings`.
+    /// Ids keyed by the hash of their string; the strings themselves live in `text`.
     table: HashTable<NameId>,
 }
 
 impl std::fmt::Debug for Names {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Names")
-            .field("len", &self.strings.len())
+            .field("len", &self.ends.len())
             .finish()
     }
 }
@@ -38,12 +41,23 @@ fn hash_str(s: &str) -> u64 {
     FxBuildHasher.hash_one(s)
 }
 
+/// Name `i` of a table stored as `text` and `ends`.
+fn name_at<'a>(text: &'a str, ends: &[usize], i: usize) -> Option<&'a str> {
+    let end = *ends.get(i)?;
+    let start = match i.checked_sub(1) {
+        Some(prev) => *ends.get(prev)?,
+        None => 0,
+    };
+    text.get(start..end)
+}
+
 impl Names {
     /// A table holding only the empty name.
     #[must_use]
     pub fn new() -> Names {
         let mut names = Names {
-            strings: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
             hashes: Vec::new(),
             table: HashTable::new(),
         };
@@ -58,16 +72,17 @@ impl Names {
 
     /// [`Names::intern`] with the hash already known (from another table).
     fn intern_hashed(&mut self, name: &str, hash: u64) -> NameId {
-        let strings = &self.strings;
-        let found = self.table.find(hash, |id| {
-            strings.get(id.index()).is_some_and(|s| **s == *name)
-        });
+        let (text, ends) = (&self.text, &self.ends);
+        let found = self
+            .table
+            .find(hash, |id| name_at(text, ends, id.index()) == Some(name));
         if let Some(id) = found {
             return *id;
         }
         // More than u32::MAX distinct names cannot fit in memory; saturate rather than wrap.
-        let id = NameId(u32::try_from(self.strings.len()).unwrap_or(u32::MAX));
-        self.strings.push(name.into());
+        let id = NameId(u32::try_from(self.ends.len()).unwrap_or(u32::MAX));
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
         self.hashes.push(hash);
         let hashes = &self.hashes;
         self.table
@@ -82,20 +97,19 @@ impl Names {
             hashes.get(id.index()).copied().unwrap_or(0)
         });
         other
-            .strings
             .iter()
             .zip(&other.hashes)
-            .map(|(s, &h)| self.intern_hashed(s, h))
+            .map(|((_, s), &h)| self.intern_hashed(s, h))
             .collect()
     }
 
     /// The id of `name` if it is present.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<NameId> {
-        let strings = &self.strings;
+        let (text, ends) = (&self.text, &self.ends);
         self.table
             .find(hash_str(name), |id| {
-                strings.get(id.index()).is_some_and(|s| **s == *name)
+                name_at(text, ends, id.index()) == Some(name)
             })
             .copied()
     }
@@ -103,34 +117,36 @@ impl Names {
     /// The string of `id`; the empty string for an id from another table.
     #[must_use]
     pub fn resolve(&self, id: NameId) -> &str {
-        self.strings.get(id.index()).map_or("", |s| s)
+        name_at(&self.text, &self.ends, id.index()).unwrap_or("")
     }
 
     /// Number of distinct names, the empty name included.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.ends.len()
     }
 
     /// Never true: the empty name is always present.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.ends.is_empty()
     }
 
     /// All names with their ids, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (NameId, &str)> {
-        self.strings
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (NameId(i as u32), &**s))
+        let mut start = 0;
+        self.ends.iter().enumerate().map(move |(i, &end)| {
+            let name = self.text.get(start..end).unwrap_or("");
+            start = end;
+            (NameId(i as u32), name)
+        })
     }
 
     /// For each id, its position when all names are sorted byte-wise: children are laid out
     /// in this order, so sorting by rank equals sorting by name without string compares.
     #[must_use]
     pub fn ranks(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.strings.len() as u32).collect();
+        let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
         order.sort_unstable_by(|a, b| {
             self.resolve(NameId(*a))
                 .as_bytes()

@@ -53,6 +53,15 @@ fn corrupt_storage_bytes_are_rejected_without_touching_the_accumulator() {
             problem: "trailing bytes after the tree"
         })
     );
+    // A child count of u64::MAX must be an error, not an overflow.
+    let huge = b"\x01\x01\x00\x00\x00\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01";
+    assert_eq!(
+        Tree::from_bytes(huge),
+        Err(DecodeError::Binary {
+            at: 16,
+            problem: "child count exceeds input"
+        })
+    );
     let mut version = good.clone();
     version[0] = 9;
     assert_eq!(

@@ -41,7 +41,8 @@ fn max_nodes() -> impl Strategy<Value = MaxNodes> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    // 256 cases by default; set PROPTEST_CASES for longer runs.
+    #![proptest_config(ProptestConfig::default())]
 
     #[test]
     fn merge_is_commutative_associative_and_adds_totals(a in tree(), b in tree(), c in tree()) {

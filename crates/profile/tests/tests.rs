@@ -2,6 +2,9 @@
 //!
 //! - `folded`: folded/lines text in, indented tree and folded text out; agent fixtures.
 
+// Native only: the suites read fixtures from disk and use proptest (see Cargo.toml).
+#![cfg(not(target_arch = "wasm32"))]
+
 mod codec;
 mod common;
 mod flamebearer;

@@ -99,6 +99,15 @@ struct Converter<'p> {
     negative_values: u64,
 }
 
+/// Entry `i` of the string table, lossily decoded; empty when out of range.
+fn string(profile: &Profile, i: i64) -> String {
+    let raw = usize::try_from(i)
+        .ok()
+        .and_then(|i| profile.string_table.get(i));
+    raw.map(|b| String::from_utf8_lossy(b).into_owned())
+        .unwrap_or_default()
+}
+
 /// One label set being built: the stacks, and per sample type the self ticks by node.
 struct Shape {
     labels: LabelSet,
@@ -110,13 +119,7 @@ struct Shape {
 
 impl<'p> Converter<'p> {
     fn new(profile: &'p Profile, frame_names: FrameNames) -> Self {
-        let string = |i: i64| -> String {
-            let raw = usize::try_from(i)
-                .ok()
-                .and_then(|i| profile.string_table.get(i));
-            raw.map(|b| String::from_utf8_lossy(b).into_owned())
-                .unwrap_or_default()
-        };
+        let string = |i: i64| string(profile, i);
         let functions: FxHashMap<u64, &proto::Function> =
             profile.function.iter().map(|f| (f.id, f)).collect();
         let frame = |line: &proto::Line| -> Option<String> {
@@ -147,11 +150,7 @@ impl<'p> Converter<'p> {
     }
 
     fn string(&self, i: i64) -> String {
-        let raw = usize::try_from(i)
-            .ok()
-            .and_then(|i| self.profile.string_table.get(i));
-        raw.map(|b| String::from_utf8_lossy(b).into_owned())
-            .unwrap_or_default()
+        string(self.profile, i)
     }
 
     fn value_type(&self, v: &proto::ValueType) -> SampleType {
