@@ -12,7 +12,7 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 STEP := scripts/step.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bootstrap-build bootstrap-test clean
+.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bootstrap-build bootstrap-test clean
 
 run: build
 	./target/release/cinder server $(ARGS)
@@ -47,9 +47,13 @@ clippy:
 test-host:
 	@$(STEP) test-host cargo test --workspace --locked
 
-# --tests skips the empty doc-test pass, so the last line counts the browser tests.
+# Only the browser test binaries (wasm_perf is a benchmark: `make bench-wasm`).
 test-wasm:
-	@$(STEP) test-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --tests
+	@$(STEP) test-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --test browser
+
+# Profile model timings compiled to wasm32 in headless Chromium (release build).
+bench-wasm:
+	@$(STEP) bench-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --release --test wasm_perf -- --nocapture
 
 test-e2e:
 	@$(STEP) test-e2e bash -c 'cd tests/e2e && node --test'
