@@ -95,7 +95,7 @@ fn merge_360_trees_of_10k_nodes() {
             let kept = stacks
                 .iter()
                 .enumerate()
-                .filter(|(j, _)| (*j as u64 + i) % 3 != 0)
+                .filter(|(j, _)| !(*j as u64 + i).is_multiple_of(3))
                 .map(|(_, s)| s);
             tree_of(kept, i % 5 + 1)
         })
