@@ -1,0 +1,156 @@
+//! Search over a tree's frame names: which names match, how many nodes carry them, and
+//! which share of the samples passes through a match.
+//!
+//! Matching is decided once per distinct name (a profile has tens of thousands of names but
+//! hundreds of thousands of nodes), so a renderer asks [`Matches::contains`] per bar at the
+//! cost of one bit test. The share counts each sample once: a match nested below another
+//! match adds nothing, since its ticks are already inside the outer one.
+
+use crate::tree::Tree;
+use crate::units::{NameId, Ticks};
+
+/// The names matching a query and what they cover in one tree.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Matches {
+    /// One bit per [`NameId`].
+    names: Vec<u64>,
+    nodes: usize,
+    ticks: Ticks,
+    total: Ticks,
+}
+
+impl std::fmt::Debug for Matches {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matches")
+            .field("nodes", &self.nodes)
+            .field("ticks", &self.ticks)
+            .field("total", &self.total)
+            .finish()
+    }
+}
+
+impl Matches {
+    /// Names containing `query`, ignoring case; `None` for an empty query (no search).
+    #[must_use]
+    pub fn substring(tree: &Tree, query: &str) -> Option<Matches> {
+        if query.is_empty() {
+            return None;
+        }
+        Some(if query.is_ascii() {
+            let needle = query.as_bytes();
+            Matches::by_name(tree, |name| {
+                contains_ignore_ascii_case(name.as_bytes(), needle)
+            })
+        } else {
+            let needle = query.to_lowercase();
+            Matches::by_name(tree, |name| name.to_lowercase().contains(&needle))
+        })
+    }
+
+    /// The one name equal to `name` (a function selected in the table); `None` when empty.
+    #[must_use]
+    pub fn exact(tree: &Tree, name: &str) -> Option<Matches> {
+        if name.is_empty() {
+            return None;
+        }
+        Some(Matches::by_name(tree, |n| n == name))
+    }
+
+    /// Names for which `pred` holds. The root never matches.
+    pub fn by_name(tree: &Tree, mut pred: impl FnMut(&str) -> bool) -> Matches {
+        let names = tree.names();
+        let mut bits = vec![0u64; names.len().div_ceil(64)];
+        for (id, name) in names.iter() {
+            if pred(name) {
+                set(&mut bits, id.index());
+            }
+        }
+        let (nodes, ticks) = coverage(tree, &bits);
+        Matches {
+            names: bits,
+            nodes,
+            ticks,
+            total: tree.total_ticks(),
+        }
+    }
+
+    /// True when nodes named `name` match.
+    #[must_use]
+    pub fn contains(&self, name: NameId) -> bool {
+        get(&self.names, name.index())
+    }
+
+    /// Number of matching nodes (the root excluded).
+    #[must_use]
+    pub fn node_count(&self) -> usize {
+        self.nodes
+    }
+
+    /// Ticks of samples whose stack passes through at least one matching node.
+    #[must_use]
+    pub fn ticks(&self) -> Ticks {
+        self.ticks
+    }
+
+    /// [`Matches::ticks`] as a share of the tree's total, in 0..=1.
+    #[must_use]
+    pub fn share(&self) -> f64 {
+        self.ticks.ratio_of(self.total)
+    }
+
+    /// True when no node matches.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.nodes == 0
+    }
+}
+
+fn set(bits: &mut [u64], i: usize) {
+    if let Some(word) = bits.get_mut(i / 64) {
+        *word |= 1 << (i % 64);
+    }
+}
+
+fn get(bits: &[u64], i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+}
+
+/// Counts matching nodes and the ticks under outermost matches, in one pass over the arena:
+/// ids are ordered parents first, so "is this node at or below a match" is known for the
+/// parent before its children are visited.
+fn coverage(tree: &Tree, names: &[u64]) -> (usize, Ticks) {
+    let recs = tree.recs();
+    let mut hot = vec![0u64; recs.len().div_ceil(64)];
+    let mut nodes = 0;
+    let mut ticks = Ticks::ZERO;
+    for (id, rec) in recs.iter().enumerate().skip(1) {
+        let parent_hot = get(&hot, rec.parent as usize);
+        if get(names, rec.name.index()) {
+            nodes += 1;
+            if !parent_hot {
+                ticks += Ticks(rec.total);
+            }
+            set(&mut hot, id);
+        } else if parent_hot {
+            set(&mut hot, id);
+        }
+    }
+    (nodes, ticks)
+}
+
+/// Substring search ignoring ASCII case, without allocating.
+fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let first = first.to_ascii_lowercase();
+    haystack.len() >= needle.len()
+        && (0..=haystack.len() - needle.len()).any(|i| {
+            haystack
+                .get(i)
+                .is_some_and(|b| b.to_ascii_lowercase() == first)
+                && haystack
+                    .get(i + 1..i + needle.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(rest))
+        })
+}
