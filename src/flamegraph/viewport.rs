@@ -109,6 +109,23 @@ impl ViewState {
         *self == ViewState::default()
     }
 
+    /// This state applied to a (possibly new) layout: targets outside its rows or ticks are
+    /// dropped, so a refreshed profile keeps the zoom only where it still makes sense.
+    #[must_use]
+    pub fn validated(self, layout: &Layout) -> ViewState {
+        let keep = |t: Option<Target>| {
+            t.filter(|t| {
+                (t.row as usize) < layout.row_count()
+                    && !t.range.is_empty()
+                    && layout.full_range().contains(t.range)
+            })
+        };
+        ViewState {
+            zoom: keep(self.zoom),
+            focus: keep(self.focus),
+        }
+    }
+
     /// The ticks shown across the width.
     #[must_use]
     pub fn range(&self, layout: &Layout) -> TickRange {
@@ -352,6 +369,9 @@ mod tests {
         state.click(a);
         assert!(state.is_reset());
         state.collapse_above(a);
+        assert_eq!(state.validated(&l), state);
+        let small = Layout::new(&Tree::from_folded("x 5").0);
+        assert!(state.validated(&small).is_reset());
         state.click(root);
         assert!(state.is_reset());
     }
