@@ -90,15 +90,23 @@ impl Scratch {
         self.labels.clear();
     }
 
+    /// Queues `rect`, or widens the batch's previous rectangle when `rect` continues it on
+    /// the same line (neighbouring runs of one colour become one fill).
     fn push(&mut self, color: Rgba, rect: Rect) {
         let next = self.slots.len();
         let slot = *self.slots.entry(color).or_insert(next);
         if slot == self.batches.len() {
             self.batches.push((color, Vec::new()));
         }
-        if let Some(batch) = self.batches.get_mut(slot) {
-            batch.0 = color;
-            batch.1.push(rect);
+        let Some((batch_color, rects)) = self.batches.get_mut(slot) else {
+            return;
+        };
+        *batch_color = color;
+        match rects.last_mut() {
+            Some(last) if last.y == rect.y && last.h == rect.h && rect.x <= last.x + last.w => {
+                last.w = (rect.x + rect.w).max(last.x + last.w) - last.x;
+            }
+            _ => rects.push(rect),
         }
     }
 }
@@ -127,12 +135,16 @@ pub fn paint(
             Line::Row(row) => draw_row(scene, &frame, row, y, scratch, &mut stats),
         }
     }
-    for (color, rects) in &scratch.batches {
-        if rects.is_empty() {
-            continue;
-        }
+    // Highlighted slivers go last: a one-pixel match must not vanish under grey.
+    let (plain, matched): (Vec<_>, Vec<_>) = scratch
+        .batches
+        .iter()
+        .filter(|(_, rects)| !rects.is_empty())
+        .partition(|(color, _)| color.rgb != MATCHED_RUN);
+    for (color, rects) in plain.into_iter().chain(matched) {
         painter.set_fill(*color);
         stats.colors += 1;
+        stats.rects += rects.len();
         for r in rects {
             painter.fill_rect(DevicePx(r.x), DevicePx(r.y), DevicePx(r.w), DevicePx(r.h));
         }
@@ -190,7 +202,7 @@ fn header(
         h: frame.bar_height,
     };
     scratch.push(GREY, rect);
-    stats.rects += 1;
+    stats.bars += 1;
     push_label(frame, rect, LabelText::Header { collapsed }, scratch);
 }
 
@@ -205,22 +217,24 @@ fn draw_row(
     let vp = frame.vp;
     let dim = row < vp.dim_before;
     let class = scene.class();
+    // Right edge of what this line already shows, in device pixels.
+    let mut covered = f64::NEG_INFINITY;
     for item in scene.model.layout.drawn(row, vp.range, vp.detail(), &class) {
-        match item {
+        let drawn = match item {
             Drawn::Bar(bar) => {
                 let color = bar_color(scene, &bar, class(bar.name));
-                if draw_bar(frame, &bar, y, with_dim(color, dim), scratch) {
-                    stats.bars += 1;
-                    stats.rects += 1;
-                }
+                let x1 = draw_bar(frame, &bar, y, with_dim(color, dim), scratch);
+                stats.bars += usize::from(x1.is_some());
+                x1
             }
             Drawn::Run(run) => {
-                if draw_run(frame, &run, y, with_dim(run_color(&run), dim), scratch) {
-                    stats.runs += 1;
-                    stats.rects += 1;
-                }
+                let color = with_dim(run_color(&run), dim);
+                let x1 = draw_run(frame, &run, y, color, covered, scratch);
+                stats.runs += usize::from(x1.is_some());
+                x1
             }
-        }
+        };
+        covered = drawn.map_or(covered, |x1| x1.max(covered));
     }
 }
 
@@ -249,12 +263,18 @@ fn with_dim(color: Rgba, dim: bool) -> Rgba {
     }
 }
 
-/// Queues a bar and its label; false when it rounds to nothing.
-fn draw_bar(frame: &Frame<'_>, bar: &Bar, y: f64, color: Rgba, scratch: &mut Scratch) -> bool {
+/// Queues a bar and its label; returns its right edge, `None` when it rounds to nothing.
+fn draw_bar(
+    frame: &Frame<'_>,
+    bar: &Bar,
+    y: f64,
+    color: Rgba,
+    scratch: &mut Scratch,
+) -> Option<f64> {
     let (x0, x1) = (frame.x(bar.range.start), frame.x(bar.range.end));
     let mut w = x1 - x0;
     if w <= 0.0 {
-        return false;
+        return None;
     }
     // A one-device-pixel gap separates neighbours, except on bars too thin to spare it.
     if w >= 3.0 {
@@ -274,18 +294,29 @@ fn draw_bar(frame: &Frame<'_>, bar: &Bar, y: f64, color: Rgba, scratch: &mut Scr
         };
         push_label(frame, rect, text, scratch);
     }
-    true
+    Some(x1)
 }
 
 /// Queues a merged run: at least one device pixel wide unless it covers under half of one.
-fn draw_run(frame: &Frame<'_>, run: &Run, y: f64, color: Rgba, scratch: &mut Scratch) -> bool {
+/// A plain run lying entirely on pixels the line already shows (`covered`) is skipped.
+fn draw_run(
+    frame: &Frame<'_>,
+    run: &Run,
+    y: f64,
+    color: Rgba,
+    covered: f64,
+    scratch: &mut Scratch,
+) -> Option<f64> {
     let exact = |t: Ticks| frame.vp.tick_to_x(t.0 as f64).0 * frame.dpr;
     let (x0, mut x1) = (frame.x(run.range.start), frame.x(run.range.end));
     if x1 <= x0 {
         if exact(run.range.end) - exact(run.range.start) < 0.5 || x0 >= frame.device_width {
-            return false;
+            return None;
         }
         x1 = x0 + 1.0;
+    }
+    if !run.class && x1 <= covered {
+        return None;
     }
     let rect = Rect {
         x: x0,
@@ -294,7 +325,7 @@ fn draw_run(frame: &Frame<'_>, run: &Run, y: f64, color: Rgba, scratch: &mut Scr
         h: frame.bar_height,
     };
     scratch.push(color, rect);
-    true
+    Some(x1)
 }
 
 fn push_label(frame: &Frame<'_>, rect: Rect, text: LabelText, scratch: &mut Scratch) {
