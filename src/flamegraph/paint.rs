@@ -9,7 +9,6 @@
 //! character width, so no text is measured per bar. The scratch buffers are reused frame to
 //! frame: a frame allocates nothing in proportion to the tree.
 
-use std::collections::HashMap;
 use std::fmt::Write;
 
 use cinder_profile::layout::{Bar, Drawn, Run};
@@ -75,33 +74,56 @@ struct Label {
 /// Buffers reused from frame to frame.
 #[derive(Debug, Default)]
 pub struct Scratch {
-    slots: HashMap<Rgba, usize>,
+    /// Rectangles by colour; only the first `used` batches belong to this frame.
     batches: Vec<(Rgba, Vec<Rect>)>,
+    used: usize,
+    /// The batch of the previous push: consecutive bars mostly share a colour.
+    last: usize,
     labels: Vec<Label>,
     text: String,
 }
 
 impl Scratch {
     fn clear(&mut self) {
-        self.slots.clear();
         for (_, rects) in &mut self.batches {
             rects.clear();
         }
+        self.used = 0;
+        self.last = 0;
         self.labels.clear();
+    }
+
+    /// The batch of `color`, created (or recycled from an earlier frame) if new. A frame has
+    /// a few dozen colours, so a scan beats hashing.
+    fn slot(&mut self, color: Rgba) -> usize {
+        if self.last < self.used && self.batches.get(self.last).is_some_and(|b| b.0 == color) {
+            return self.last;
+        }
+        let found = self
+            .batches
+            .iter()
+            .take(self.used)
+            .position(|b| b.0 == color);
+        let slot = found.unwrap_or_else(|| {
+            if self.used == self.batches.len() {
+                self.batches.push((color, Vec::new()));
+            } else if let Some(batch) = self.batches.get_mut(self.used) {
+                batch.0 = color;
+            }
+            self.used += 1;
+            self.used - 1
+        });
+        self.last = slot;
+        slot
     }
 
     /// Queues `rect`, or widens the batch's previous rectangle when `rect` continues it on
     /// the same line (neighbouring runs of one colour become one fill).
     fn push(&mut self, color: Rgba, rect: Rect) {
-        let next = self.slots.len();
-        let slot = *self.slots.entry(color).or_insert(next);
-        if slot == self.batches.len() {
-            self.batches.push((color, Vec::new()));
-        }
-        let Some((batch_color, rects)) = self.batches.get_mut(slot) else {
+        let slot = self.slot(color);
+        let Some((_, rects)) = self.batches.get_mut(slot) else {
             return;
         };
-        *batch_color = color;
         match rects.last_mut() {
             Some(last) if last.y == rect.y && last.h == rect.h && rect.x <= last.x + last.w => {
                 last.w = (rect.x + rect.w).max(last.x + last.w) - last.x;
@@ -136,12 +158,10 @@ pub fn paint(
         }
     }
     // Highlighted slivers go last: a one-pixel match must not vanish under grey.
-    let (plain, matched): (Vec<_>, Vec<_>) = scratch
-        .batches
-        .iter()
-        .filter(|(_, rects)| !rects.is_empty())
-        .partition(|(color, _)| color.rgb != MATCHED_RUN);
-    for (color, rects) in plain.into_iter().chain(matched) {
+    let batches = scratch.batches.iter().take(scratch.used);
+    let plain = batches.clone().filter(|(c, _)| c.rgb != MATCHED_RUN);
+    let matched = batches.filter(|(c, _)| c.rgb == MATCHED_RUN);
+    for (color, rects) in plain.chain(matched) {
         painter.set_fill(*color);
         stats.colors += 1;
         stats.rects += rects.len();
@@ -159,6 +179,9 @@ struct Frame<'v> {
     dpr: f64,
     device_width: f64,
     bar_height: f64,
+    /// First visible tick and device pixels per tick, so `x` is one multiply-add.
+    origin: f64,
+    scale: f64,
 }
 
 impl<'v> Frame<'v> {
@@ -170,6 +193,8 @@ impl<'v> Frame<'v> {
             dpr,
             device_width,
             bar_height: (LINE_HEIGHT.0 * dpr).round() - gap,
+            origin: vp.range.start.0 as f64,
+            scale: vp.px_per_tick() * dpr,
         }
     }
 
@@ -177,10 +202,14 @@ impl<'v> Frame<'v> {
         (self.vp.line_top(line).0 * self.dpr).round()
     }
 
-    /// Device x of a tick, clamped to the canvas.
+    /// Exact device x of a tick.
+    fn exact(&self, tick: Ticks) -> f64 {
+        (tick.0 as f64 - self.origin) * self.scale
+    }
+
+    /// Device x of a tick, clamped to the canvas and snapped to a pixel.
     fn x(&self, tick: Ticks) -> f64 {
-        let x = self.vp.tick_to_x(tick.0 as f64).0 * self.dpr;
-        x.clamp(0.0, self.device_width).round()
+        self.exact(tick).clamp(0.0, self.device_width).round()
     }
 
     fn px(&self, css: CssPx) -> f64 {
@@ -307,10 +336,11 @@ fn draw_run(
     covered: f64,
     scratch: &mut Scratch,
 ) -> Option<f64> {
-    let exact = |t: Ticks| frame.vp.tick_to_x(t.0 as f64).0 * frame.dpr;
     let (x0, mut x1) = (frame.x(run.range.start), frame.x(run.range.end));
     if x1 <= x0 {
-        if exact(run.range.end) - exact(run.range.start) < 0.5 || x0 >= frame.device_width {
+        if frame.exact(run.range.end) - frame.exact(run.range.start) < 0.5
+            || x0 >= frame.device_width
+        {
             return None;
         }
         x1 = x0 + 1.0;

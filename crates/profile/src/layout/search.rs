@@ -33,18 +33,8 @@ impl Matches {
     /// Names containing `query`, ignoring case; `None` for an empty query (no search).
     #[must_use]
     pub fn substring(tree: &Tree, query: &str) -> Option<Matches> {
-        if query.is_empty() {
-            return None;
-        }
-        Some(if query.is_ascii() {
-            let needle = query.as_bytes();
-            Matches::by_name(tree, |name| {
-                contains_ignore_ascii_case(name.as_bytes(), needle)
-            })
-        } else {
-            let needle = query.to_lowercase();
-            Matches::by_name(tree, |name| name.to_lowercase().contains(&needle))
-        })
+        let names = substring_names(tree, query)?;
+        Some(Matches::counted(tree, names, |bits| coverage(tree, bits)))
     }
 
     /// The one name equal to `name` (a function selected in the table); `None` when empty.
@@ -57,17 +47,19 @@ impl Matches {
     }
 
     /// Names for which `pred` holds. The root never matches.
-    pub fn by_name(tree: &Tree, mut pred: impl FnMut(&str) -> bool) -> Matches {
-        let names = tree.names();
-        let mut bits = vec![0u64; names.len().div_ceil(64)];
-        for (id, name) in names.iter() {
-            if pred(name) {
-                set(&mut bits, id.index());
-            }
-        }
-        let (nodes, ticks) = coverage(tree, &bits);
+    pub fn by_name(tree: &Tree, pred: impl FnMut(&str) -> bool) -> Matches {
+        let names = names_where(tree, pred);
+        Matches::counted(tree, names, |bits| coverage(tree, bits))
+    }
+
+    fn counted(
+        tree: &Tree,
+        names: Vec<u64>,
+        count: impl FnOnce(&[u64]) -> (usize, Ticks),
+    ) -> Matches {
+        let (nodes, ticks) = count(&names);
         Matches {
-            names: bits,
+            names,
             nodes,
             ticks,
             total: tree.total_ticks(),
@@ -105,6 +97,33 @@ impl Matches {
     }
 }
 
+fn substring_names(tree: &Tree, query: &str) -> Option<Vec<u64>> {
+    if query.is_empty() {
+        return None;
+    }
+    Some(if query.is_ascii() {
+        let needle = query.as_bytes();
+        names_where(tree, |name| {
+            contains_ignore_ascii_case(name.as_bytes(), needle)
+        })
+    } else {
+        let needle = query.to_lowercase();
+        names_where(tree, |name| name.to_lowercase().contains(&needle))
+    })
+}
+
+/// One bit per name of `tree`: whether `pred` holds for it.
+fn names_where(tree: &Tree, mut pred: impl FnMut(&str) -> bool) -> Vec<u64> {
+    let names = tree.names();
+    let mut bits = vec![0u64; names.len().div_ceil(64)];
+    for (id, name) in names.iter() {
+        if pred(name) {
+            set(&mut bits, id.index());
+        }
+    }
+    bits
+}
+
 fn set(bits: &mut [u64], i: usize) {
     if let Some(word) = bits.get_mut(i / 64) {
         *word |= 1 << (i % 64);
@@ -138,19 +157,24 @@ fn coverage(tree: &Tree, names: &[u64]) -> (usize, Ticks) {
     (nodes, ticks)
 }
 
-/// Substring search ignoring ASCII case, without allocating.
+/// Substring search ignoring ASCII case, without allocating. Written as a plain loop: the
+/// wasm bundle is built for size, where iterator adapters and closures are not inlined.
 fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
     let Some((&first, rest)) = needle.split_first() else {
         return true;
     };
-    let first = first.to_ascii_lowercase();
-    haystack.len() >= needle.len()
-        && (0..=haystack.len() - needle.len()).any(|i| {
-            haystack
-                .get(i)
-                .is_some_and(|b| b.to_ascii_lowercase() == first)
-                && haystack
-                    .get(i + 1..i + needle.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(rest))
-        })
+    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    for (i, &b) in haystack.iter().enumerate().take(last_start + 1) {
+        if b == lower || b == upper {
+            if let Some(window) = haystack.get(i + 1..i + needle.len()) {
+                if window.eq_ignore_ascii_case(rest) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }

@@ -229,6 +229,7 @@ fn exact_and_unicode_searches() {
     let t = tree("Straße;x 2\nSTRASSE 1\nmain 3");
     let exact = Matches::exact(&t, "main").unwrap();
     assert_eq!((exact.node_count(), exact.ticks()), (1, Ticks(3)));
+    assert_eq!(Matches::exact(&t, ""), None);
     let unicode = Matches::substring(&t, "SSE").unwrap();
     assert_eq!(unicode.node_count(), 1);
     let folded = Matches::substring(&t, "straßE").unwrap();
