@@ -15,6 +15,7 @@ use cinder_profile::{FlamebearerProfile, Ticks};
 use cinder_web::flamegraph::hit_test::{hit_test, Hit};
 use cinder_web::flamegraph::paint::{paint, PaintStats, Scratch};
 use cinder_web::flamegraph::painter::{Op, RecordingPainter};
+use cinder_web::flamegraph::palette::NameColors;
 use cinder_web::flamegraph::viewport::{CanvasSize, CssPx, Target, ViewState, Viewport};
 use cinder_web::flamegraph::{FlameModel, FlameProfile, TextFit};
 
@@ -84,6 +85,13 @@ fn main() {
         drop(cinder_profile::layout::Layout::new(model.tree()))
     });
     println!("{:<34} {layout_ms:>9.2} ms (median of 5)", "layout alone");
+    let ranks_ms = median(5, || drop(model.tree().names().ranks()));
+    println!(
+        "{:<34} {ranks_ms:>9.2} ms (median of 5)",
+        "  of which name ranks"
+    );
+    let colors_ms = median(5, || drop(NameColors::new(model.tree(), fp.spy)));
+    println!("{:<34} {colors_ms:>9.2} ms (median of 5)", "name colours");
 
     let term = meta["search"]["term"]
         .as_str()

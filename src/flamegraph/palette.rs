@@ -137,8 +137,14 @@ pub fn murmur3_32(bytes: &[u8], seed: u32) -> u32 {
 /// (`charCodeAt(i) & 0xff` per UTF-16 code unit).
 #[must_use]
 pub fn package_color_index(package: &str) -> u8 {
-    let bytes: Vec<u8> = package.encode_utf16().map(|u| (u & 0xff) as u8).collect();
-    (murmur3_32(&bytes, 0) % PACKAGE_COLORS.len() as u32) as u8
+    let hash = if package.is_ascii() {
+        // One UTF-16 unit per byte, equal to it: hash the bytes in place.
+        murmur3_32(package.as_bytes(), 0)
+    } else {
+        let bytes: Vec<u8> = package.encode_utf16().map(|u| (u & 0xff) as u8).collect();
+        murmur3_32(&bytes, 0)
+    };
+    (hash % PACKAGE_COLORS.len() as u32) as u8
 }
 
 /// The colour of frame `name` of a profile recorded by `spy`.

@@ -279,26 +279,24 @@ impl Layout {
         first.push(0, root.total().0, NodeId::ROOT, root.name_id());
         let mut rows = Vec::with_capacity(counts.len());
         rows.push(first);
-        let mut kids: Vec<(u32, u32)> = Vec::new();
+        let mut kids: Vec<u32> = Vec::new();
         while let Some(prev) = rows.last() {
             let capacity = counts.get(rows.len()).copied().unwrap_or(0);
             if capacity == 0 {
                 break;
             }
             let mut next = Row::with_capacity(capacity);
-            for i in 0..prev.len() {
-                let (start, end) = (prev.start(i), prev.end(i));
-                let Some(&parent) = prev.node.get(i) else {
-                    continue;
-                };
+            let parents = prev.offset.iter().zip(&prev.width).zip(&prev.node);
+            for ((&start, &width), &parent) in parents {
+                let end = start.saturating_add(width);
                 let mut x = start.saturating_add(tree.rec(parent.0).self_).min(end);
                 kids.clear();
-                kids.extend(
-                    tree.children_ids(parent.0)
-                        .map(|c| (sort_key(tree.rec(c).name), c)),
-                );
-                kids.sort_unstable();
-                for &(_, child) in &kids {
+                kids.extend(tree.children_ids(parent.0));
+                // Most nodes of big profiles have a single child: no sort to set up.
+                if kids.len() > 1 {
+                    kids.sort_unstable_by_key(|&c| (sort_key(tree.rec(c).name), c));
+                }
+                for &child in &kids {
                     let rec = tree.rec(child);
                     let width = rec.total.min(end - x);
                     next.push(x, width, NodeId(child), rec.name);

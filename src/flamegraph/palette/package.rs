@@ -75,12 +75,21 @@ pub fn package_name(spy: Spy, name: &str) -> &str {
 /// `^(.*?/.*?\.|.*?\.|.+)`: up to the first `.` after the first `/`, else up to the first
 /// `.`, else everything.
 fn go(name: &str) -> Option<&str> {
-    if let Some(slash) = name.find('/') {
-        if let Some(dot) = name.get(slash..).and_then(|rest| rest.find('.')) {
-            return name.get(..=slash + dot);
+    // Byte scans: both delimiters are ASCII, and `str::find` is slow in a size-optimised wasm.
+    let bytes = name.as_bytes();
+    let find = |from: usize, b: u8| {
+        bytes
+            .iter()
+            .skip(from)
+            .position(|&c| c == b)
+            .map(|i| i + from)
+    };
+    if let Some(slash) = find(0, b'/') {
+        if let Some(dot) = find(slash, b'.') {
+            return name.get(..=dot);
         }
     }
-    name.find('.').and_then(|dot| name.get(..=dot))
+    find(0, b'.').and_then(|dot| name.get(..=dot))
 }
 
 /// `^((.*/)*)(.*\.py+)(.*)$` (and `.rb`, `.php`): every directory before the last file
