@@ -101,10 +101,17 @@ fn main() {
     });
     println!(
         "search {term:?}: {} nodes, {:.2}% of samples",
-        matches.node_count(),
-        matches.share() * 100.0
+        matches.stats(model.tree()).nodes,
+        matches.stats(model.tree()).share * 100.0
     );
     let search_ms = median(15, || drop(Matches::substring(model.tree(), term)));
+    let stats_ms = median(15, || {
+        let _ = Matches::substring(model.tree(), term).map(|m| m.stats(model.tree()));
+    });
+    println!(
+        "{:<34} {stats_ms:>9.2} ms (median of 15)",
+        "search + counts"
+    );
     println!("{:<34} {search_ms:>9.2} ms (median of 15)", "search alone");
 
     let size = CanvasSize {

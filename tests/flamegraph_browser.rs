@@ -120,7 +120,8 @@ fn canvas_painter_draws_bars_in_their_package_colour() {
     assert!(dark > 0, "no label pixels on the root bar");
 }
 
-fn mount() -> HtmlElement {
+/// Mounts a `<FlameGraph/>` of [`profile`] 400 px wide; returns its host and its state.
+fn mount() -> (HtmlElement, FlameGraphState) {
     let host: HtmlElement = document()
         .create_element("div")
         .unwrap()
@@ -128,16 +129,19 @@ fn mount() -> HtmlElement {
         .unwrap();
     host.style().set_property("width", "400px").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
-    leptos::mount::mount_to(host.clone(), || {
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let inner = slot.clone();
+    leptos::mount::mount_to(host.clone(), move || {
         let p = profile();
         let state = FlameGraphState::new(
             Signal::derive(move || Some(p.clone())),
             Signal::derive(|| None),
         );
+        inner.set(Some(state));
         view! { <FlameGraph state=state/> }
     })
     .forget();
-    host
+    (host, slot.get().unwrap())
 }
 
 fn dispatch_click(canvas: &HtmlCanvasElement, x: f64, y: f64) {
@@ -161,7 +165,7 @@ fn bench_hook(name: &str) -> js_sys::Function {
 
 #[wasm_bindgen_test]
 async fn click_zooms_search_greys_and_keys_move_the_focus_ring() {
-    let host = mount();
+    let (host, state) = mount();
     let canvas: HtmlCanvasElement = host
         .query_selector("canvas")
         .unwrap()
@@ -196,6 +200,13 @@ async fn click_zooms_search_greys_and_keys_move_the_focus_ring() {
         })
         .await,
         "search did not grey gc"
+    );
+    // The counts follow the repaint: one `idle` node, 20 of 100 samples.
+    assert!(
+        eventually(|| state
+            .search_stats()
+            .is_some_and(|s| s.nodes == 1 && s.share == 0.2))
+        .await
     );
     bench_hook("search")
         .call1(&JsValue::NULL, &"".into())

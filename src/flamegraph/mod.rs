@@ -86,6 +86,7 @@ mod component {
             scratch.update_value(|s| {
                 let _ = state.paint(g, s, painter);
             });
+            state.after_paint();
         };
         let on_pointer = move |p: Pointer| pointer(state, handle, hover, menu, p);
         global_keys(state, menu, search_input);

@@ -9,7 +9,9 @@
 
 use std::sync::Arc;
 
-use cinder_profile::layout::{BarId, Matches, TickRange};
+use std::time::Duration;
+
+use cinder_profile::layout::{BarId, MatchStats, Matches, TickRange};
 use cinder_profile::Ticks;
 use leptos::prelude::*;
 
@@ -30,16 +32,10 @@ impl PartialEq for ModelRef {
     }
 }
 
-/// What the search (or the highlighted function) covers, for the page to display.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SearchStats {
-    /// Matching nodes.
-    pub nodes: usize,
-    /// Ticks of samples passing through a match (nested matches counted once).
-    pub ticks: Ticks,
-    /// `ticks` as a share of the total, 0..=1.
-    pub share: f64,
-}
+/// What the search (or the highlighted function) covers, for the page to display: matching
+/// nodes, and ticks and share of the samples passing through a match (nested matches
+/// counted once).
+pub type SearchStats = MatchStats;
 
 /// Size and scroll position of the canvas, written by the canvas host.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -68,6 +64,10 @@ pub struct FlameGraphState {
     view: RwSignal<ViewState>,
     fit: RwSignal<TextFit>,
     selected: RwSignal<Option<BarId>>,
+    /// Counts of the highlight last painted, filled in a task after that frame.
+    stats: RwSignal<Option<SearchStats>>,
+    /// The highlight `stats` was (or is being) counted for.
+    counted: StoredValue<Option<Arc<Matches>>>,
 }
 
 /// Everything one frame reads, taken at once.
@@ -111,6 +111,8 @@ impl FlameGraphState {
             view: RwSignal::new(ViewState::default()),
             fit: RwSignal::new(TextFit::Head),
             selected: RwSignal::new(None),
+            stats: RwSignal::new(None),
+            counted: StoredValue::new(None),
         }
     }
 
@@ -127,13 +129,46 @@ impl FlameGraphState {
     }
 
     /// Match count and share of the search or highlighted function; `None` without one.
+    /// Counting visits every node, so it runs after the frame showing the matches: the
+    /// numbers follow the repaint by a task, and typing never waits for them.
     #[must_use]
     pub fn search_stats(&self) -> Option<SearchStats> {
-        self.highlight.get().map(|m| SearchStats {
-            nodes: m.node_count(),
-            ticks: m.ticks(),
-            share: m.share(),
-        })
+        self.stats.get()
+    }
+
+    /// Called after each paint: schedules counting the painted highlight if it is new.
+    pub(crate) fn after_paint(&self) {
+        let current = self.highlight.get_untracked();
+        let same = self.counted.with_value(|c| match (c, &current) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        });
+        if same {
+            return;
+        }
+        self.counted.set_value(current.clone());
+        let state = *self;
+        set_timeout(move || state.count(current), Duration::ZERO);
+    }
+
+    fn count(&self, matches: Option<Arc<Matches>>) {
+        // A newer highlight (or profile) supersedes this one: its own count is scheduled.
+        let Some(current) = self.highlight.try_get_untracked() else {
+            return;
+        };
+        let superseded = match (&current, &matches) {
+            (Some(a), Some(b)) => !Arc::ptr_eq(a, b),
+            (None, None) => false,
+            _ => true,
+        };
+        if superseded {
+            return;
+        }
+        let stats = matches
+            .zip(self.model.get_untracked())
+            .map(|(m, model)| m.stats(model.0.tree()));
+        self.stats.set(stats);
     }
 
     /// Un-zooms and un-focuses.

@@ -23,7 +23,7 @@ mod search;
 #[cfg(test)]
 mod tests;
 
-pub use search::Matches;
+pub use search::{MatchStats, Matches};
 
 /// A half-open range of ticks, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

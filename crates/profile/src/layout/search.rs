@@ -3,28 +3,50 @@
 //!
 //! Matching is decided once per distinct name (a profile has tens of thousands of names but
 //! hundreds of thousands of nodes), so a renderer asks [`Matches::contains`] per bar at the
-//! cost of one bit test. The share counts each sample once: a match nested below another
-//! match adds nothing, since its ticks are already inside the outer one.
+//! cost of one bit test. The counts need a pass over every node, so they are computed
+//! lazily, once, by [`Matches::stats`]: a repaint never waits for them. The share counts
+//! each sample once: a match nested below another match adds nothing, since its ticks are
+//! already inside the outer one.
+
+use std::sync::OnceLock;
 
 use crate::tree::Tree;
 use crate::units::{NameId, Ticks};
 
-/// The names matching a query and what they cover in one tree.
-#[derive(Clone, PartialEq, Eq)]
+/// The names matching a query in one tree.
+#[derive(Clone)]
 pub struct Matches {
     /// One bit per [`NameId`].
     names: Vec<u64>,
-    nodes: usize,
-    ticks: Ticks,
-    total: Ticks,
+    /// Computed on first use.
+    stats: OnceLock<MatchStats>,
 }
+
+/// What the matches of a query cover.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MatchStats {
+    /// Matching nodes (the root excluded).
+    pub nodes: usize,
+    /// Ticks of samples whose stack passes through at least one matching node.
+    pub ticks: Ticks,
+    /// `ticks` as a share of the tree's total, in 0..=1.
+    pub share: f64,
+}
+
+impl PartialEq for Matches {
+    fn eq(&self, other: &Matches) -> bool {
+        self.names == other.names
+    }
+}
+
+impl Eq for Matches {}
 
 impl std::fmt::Debug for Matches {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names = self.names.iter().map(|w| w.count_ones()).sum::<u32>();
         f.debug_struct("Matches")
-            .field("nodes", &self.nodes)
-            .field("ticks", &self.ticks)
-            .field("total", &self.total)
+            .field("names", &names)
+            .field("stats", &self.stats.get())
             .finish()
     }
 }
@@ -33,8 +55,7 @@ impl Matches {
     /// Names containing `query`, ignoring case; `None` for an empty query (no search).
     #[must_use]
     pub fn substring(tree: &Tree, query: &str) -> Option<Matches> {
-        let names = substring_names(tree, query)?;
-        Some(Matches::counted(tree, names, |bits| coverage(tree, bits)))
+        substring_names(tree, query).map(Matches::new)
     }
 
     /// The one name equal to `name` (a function selected in the table); `None` when empty.
@@ -48,21 +69,13 @@ impl Matches {
 
     /// Names for which `pred` holds. The root never matches.
     pub fn by_name(tree: &Tree, pred: impl FnMut(&str) -> bool) -> Matches {
-        let names = names_where(tree, pred);
-        Matches::counted(tree, names, |bits| coverage(tree, bits))
+        Matches::new(names_where(tree, pred))
     }
 
-    fn counted(
-        tree: &Tree,
-        names: Vec<u64>,
-        count: impl FnOnce(&[u64]) -> (usize, Ticks),
-    ) -> Matches {
-        let (nodes, ticks) = count(&names);
+    fn new(names: Vec<u64>) -> Matches {
         Matches {
             names,
-            nodes,
-            ticks,
-            total: tree.total_ticks(),
+            stats: OnceLock::new(),
         }
     }
 
@@ -72,28 +85,23 @@ impl Matches {
         get(&self.names, name.index())
     }
 
-    /// Number of matching nodes (the root excluded).
-    #[must_use]
-    pub fn node_count(&self) -> usize {
-        self.nodes
-    }
-
-    /// Ticks of samples whose stack passes through at least one matching node.
-    #[must_use]
-    pub fn ticks(&self) -> Ticks {
-        self.ticks
-    }
-
-    /// [`Matches::ticks`] as a share of the tree's total, in 0..=1.
-    #[must_use]
-    pub fn share(&self) -> f64 {
-        self.ticks.ratio_of(self.total)
-    }
-
-    /// True when no node matches.
+    /// True when no name matches (so no node does).
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.nodes == 0
+        self.names.iter().all(|&w| w == 0)
+    }
+
+    /// Counts in `tree`, the tree these matches were made from: one pass over its nodes
+    /// the first time, then remembered.
+    pub fn stats(&self, tree: &Tree) -> MatchStats {
+        *self.stats.get_or_init(|| {
+            let (nodes, ticks) = coverage(tree, &self.names);
+            MatchStats {
+                nodes,
+                ticks,
+                share: ticks.ratio_of(tree.total_ticks()),
+            }
+        })
     }
 }
 

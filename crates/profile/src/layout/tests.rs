@@ -214,10 +214,12 @@ fn navigation_finds_parents_children_and_bars_by_offset() {
 fn search_counts_nodes_and_does_not_double_count_nested_matches() {
     let t = tree("main;Decode;decodeInner 4\nmain;Decode 2\nmain;work;decode 3\nmain;idle 1");
     let m = Matches::substring(&t, "DECODE").unwrap();
-    assert_eq!(m.node_count(), 3);
+    let stats = m.stats(&t);
+    assert_eq!(stats.nodes, 3);
     // Decode (6, which contains decodeInner) + work;decode (3); idle is out.
-    assert_eq!(m.ticks(), Ticks(9));
-    assert!((m.share() - 0.9).abs() < 1e-12);
+    assert_eq!(stats.ticks, Ticks(9));
+    assert!((stats.share - 0.9).abs() < 1e-12);
+    assert_eq!(m.stats(&t), stats, "remembered");
     assert!(m.contains(t.names().get("decodeInner").unwrap()));
     assert!(!m.contains(t.names().get("idle").unwrap()));
     assert!(Matches::substring(&t, "").is_none());
@@ -228,12 +230,19 @@ fn search_counts_nodes_and_does_not_double_count_nested_matches() {
 fn exact_and_unicode_searches() {
     let t = tree("Straße;x 2\nSTRASSE 1\nmain 3");
     let exact = Matches::exact(&t, "main").unwrap();
-    assert_eq!((exact.node_count(), exact.ticks()), (1, Ticks(3)));
+    assert_eq!(
+        (exact.stats(&t).nodes, exact.stats(&t).ticks),
+        (1, Ticks(3))
+    );
+    assert_eq!(Matches::exact(&t, ""), None);
     assert_eq!(Matches::exact(&t, ""), None);
     let unicode = Matches::substring(&t, "SSE").unwrap();
-    assert_eq!(unicode.node_count(), 1);
+    assert_eq!(unicode.stats(&t).nodes, 1);
     let folded = Matches::substring(&t, "straßE").unwrap();
-    assert_eq!((folded.node_count(), folded.ticks()), (1, Ticks(2)));
+    assert_eq!(
+        (folded.stats(&t).nodes, folded.stats(&t).ticks),
+        (1, Ticks(2))
+    );
 }
 
 /// Random folded profiles over a small alphabet, so names repeat across depths.
@@ -302,8 +311,8 @@ proptest! {
 
     #[test]
     fn search_ticks_never_exceed_the_total_and_match_a_brute_force(t in arb_tree(), q in prop::sample::select(vec!["a", "B", "mid", "o", "x"])) {
-        let m = Matches::substring(&t, q).unwrap();
-        prop_assert!(m.ticks() <= t.total_ticks());
+        let m = Matches::substring(&t, q).unwrap().stats(&t);
+        prop_assert!(m.ticks <= t.total_ticks());
         let q = q.to_lowercase();
         let hit = |n: &Node<'_>| !n.is_root() && n.name().to_lowercase().contains(&q);
         let count = t.nodes().filter(|n| hit(n)).count();
@@ -320,7 +329,7 @@ proptest! {
             })
             .map(|n| n.total().0)
             .sum();
-        prop_assert_eq!(m.node_count(), count);
-        prop_assert_eq!(m.ticks(), Ticks(outermost));
+        prop_assert_eq!(m.nodes, count);
+        prop_assert_eq!(m.ticks, Ticks(outermost));
     }
 }
