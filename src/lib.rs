@@ -10,6 +10,7 @@
 //!
 //! The profile model (trees, flamebearer, merge, diff) comes from `cinder-profile`.
 
+pub mod flamegraph;
 pub mod state;
 
 #[cfg(target_arch = "wasm32")]

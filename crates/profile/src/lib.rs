@@ -55,6 +55,7 @@
 //! - [`units`]: newtypes for quantities and ids; [`error`]: errors and warnings.
 //! - [`api`]: small JSON shapes of the HTTP API shared by the app and the server.
 //! - [`selector`]: series keys (`app.cpu{env=prod}`) and FlameQL selectors.
+//! - [`layout`]: a tree as flamegraph rows of bars in tick space, hit-testing and search.
 #![cfg_attr(
     not(test),
     warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
@@ -69,6 +70,7 @@ pub mod error;
 pub mod flamebearer;
 mod folded;
 mod ingest;
+pub mod layout;
 mod merge;
 pub mod names;
 pub mod pprof;

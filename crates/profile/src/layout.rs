@@ -1,0 +1,587 @@
+//! Flamegraph layout: a [`Tree`] turned into rows of bars in tick space, the way Pyroscope
+//! draws it, plus the queries a renderer needs every frame on 500k-node trees.
+//!
+//! Row `d` holds the nodes at depth `d`. The root spans `[0, total)`. A node's children
+//! start after its self ticks at its left edge and follow each other sorted by name (byte
+//! order), except a child named `other` (the truncation bucket), which goes last. These are
+//! exactly the offsets the flamebearer encoder writes, so a bar's offset here equals its
+//! `x` on the wire once the delta encoding is undone.
+//!
+//! Rows are struct-of-arrays sorted by offset and never overlapping, built once per tree.
+//! Per frame, everything is a binary search plus a walk over the bars in view:
+//! [`Layout::drawn`] yields the bars of a row that intersect a tick range and merges runs of
+//! bars too thin to draw into one [`Run`]; [`Layout::hit`] answers the same question for a
+//! single tick with the same merge rule, so what is drawn is what is hit. Search lives in
+//! [`Matches`].
+
+use std::ops::Range;
+
+use crate::tree::Tree;
+use crate::units::{NameId, NodeId, Ticks};
+
+mod search;
+#[cfg(test)]
+mod tests;
+
+pub use search::{MatchStats, Matches};
+
+/// A half-open range of ticks, `[start, end)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct TickRange {
+    /// First tick inside.
+    pub start: Ticks,
+    /// First tick after.
+    pub end: Ticks,
+}
+
+impl TickRange {
+    /// `[start, end)`; an `end` before `start` gives the empty range at `start`.
+    #[must_use]
+    pub fn new(start: Ticks, end: Ticks) -> TickRange {
+        TickRange {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// Number of ticks inside.
+    #[must_use]
+    pub fn len(self) -> Ticks {
+        Ticks(self.end.0.saturating_sub(self.start.0))
+    }
+
+    /// True when no tick is inside.
+    #[must_use]
+    pub fn is_empty(self) -> bool {
+        self.end <= self.start
+    }
+
+    /// True when `other` lies entirely inside this range.
+    #[must_use]
+    pub fn contains(self, other: TickRange) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+}
+
+/// Where a bar sits: its row (the node's depth) and its position in that row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BarId {
+    /// Row, 0 for the root.
+    pub row: u32,
+    /// Position in the row, left to right.
+    pub index: u32,
+}
+
+/// One bar: a node of the tree placed in tick space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bar {
+    /// Its address in the layout.
+    pub id: BarId,
+    /// The ticks it covers (its width is the node's total).
+    pub range: TickRange,
+    /// The tree node it draws.
+    pub node: NodeId,
+    /// The node's name.
+    pub name: NameId,
+}
+
+/// Consecutive bars of one row, each too thin to draw on its own, merged into one drawable
+/// (and hoverable) sliver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Run {
+    /// Row of the bars.
+    pub row: u32,
+    /// Index of the first bar.
+    pub first: u32,
+    /// Index of the last bar (inclusive).
+    pub last: u32,
+    /// From the first bar's start to the last bar's end.
+    pub range: TickRange,
+    /// The class its bars share (for example "matches the search").
+    pub class: bool,
+}
+
+impl Run {
+    /// Indexes of the merged bars.
+    #[must_use]
+    pub fn indexes(&self) -> Range<u32> {
+        self.first..self.last.saturating_add(1)
+    }
+
+    /// Number of merged bars.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.indexes().len()
+    }
+}
+
+/// What a row shows in a tick range: a bar wide enough to stand alone, or a merged run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    /// A bar at least [`Detail::min_width`] wide.
+    Bar(Bar),
+    /// Thin bars merged.
+    Run(Run),
+}
+
+impl Drawn {
+    /// The ticks it covers.
+    #[must_use]
+    pub fn range(&self) -> TickRange {
+        match self {
+            Drawn::Bar(bar) => bar.range,
+            Drawn::Run(run) => run.range,
+        }
+    }
+
+    /// Its row.
+    #[must_use]
+    pub fn row(&self) -> u32 {
+        match self {
+            Drawn::Bar(bar) => bar.id.row,
+            Drawn::Run(run) => run.row,
+        }
+    }
+}
+
+/// How closely a frame looks: the thresholds of the merge rule, in ticks.
+///
+/// Two neighbouring bars merge when both are narrower than `min_width`, share their class
+/// and the gap between them is at most `max_gap` (a gap that small is invisible anyway).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Detail {
+    /// Bars at least this wide are drawn on their own.
+    pub min_width: Ticks,
+    /// Largest gap a run bridges.
+    pub max_gap: Ticks,
+}
+
+/// One row as parallel arrays, sorted by offset.
+#[derive(Debug, Clone, Default)]
+struct Row {
+    offset: Vec<u64>,
+    width: Vec<u64>,
+    node: Vec<NodeId>,
+    name: Vec<NameId>,
+}
+
+impl Row {
+    fn with_capacity(n: usize) -> Row {
+        Row {
+            offset: Vec::with_capacity(n),
+            width: Vec::with_capacity(n),
+            node: Vec::with_capacity(n),
+            name: Vec::with_capacity(n),
+        }
+    }
+
+    fn push(&mut self, offset: u64, width: u64, node: NodeId, name: NameId) {
+        self.offset.push(offset);
+        self.width.push(width);
+        self.node.push(node);
+        self.name.push(name);
+    }
+
+    fn len(&self) -> usize {
+        self.offset.len()
+    }
+
+    fn start(&self, i: usize) -> u64 {
+        self.offset.get(i).copied().unwrap_or(u64::MAX)
+    }
+
+    fn width(&self, i: usize) -> u64 {
+        self.width.get(i).copied().unwrap_or(0)
+    }
+
+    fn end(&self, i: usize) -> u64 {
+        self.start(i).saturating_add(self.width(i))
+    }
+
+    fn name(&self, i: usize) -> NameId {
+        self.name.get(i).copied().unwrap_or(NameId::EMPTY)
+    }
+
+    /// First index whose bar satisfies `pred`, for a predicate that is false then true.
+    fn partition(&self, pred: impl Fn(usize) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    }
+
+    /// Indexes of the bars intersecting `range`. Ends never decrease along a row (bars do not
+    /// overlap), so both bounds are binary searches.
+    fn span(&self, range: TickRange) -> Range<usize> {
+        let lo = self.partition(|i| self.end(i) > range.start.0);
+        let hi = self.partition(|i| self.start(i) >= range.end.0);
+        lo..hi.max(lo)
+    }
+
+    fn is_thin(&self, i: usize, detail: Detail) -> bool {
+        self.width(i) < detail.min_width.0
+    }
+
+    /// Whether bars `i` and `i + 1` belong to one run (see [`Detail`]).
+    fn linked(&self, i: usize, detail: Detail, class: &impl Fn(NameId) -> bool) -> bool {
+        let j = i + 1;
+        self.is_thin(i, detail)
+            && self.is_thin(j, detail)
+            && self.start(j).saturating_sub(self.end(i)) <= detail.max_gap.0
+            && class(self.name(i)) == class(self.name(j))
+    }
+}
+
+/// The rows of bars of one tree. Build it once per tree with [`Layout::new`].
+#[derive(Clone, Default)]
+pub struct Layout {
+    total: Ticks,
+    rows: Vec<Row>,
+    bars: usize,
+}
+
+impl std::fmt::Debug for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Layout")
+            .field("total", &self.total)
+            .field("rows", &self.rows.len())
+            .field("bars", &self.bars)
+            .finish()
+    }
+}
+
+impl Layout {
+    /// Lays out `tree`. O(n log k) for n nodes with up to k children each; the rows are
+    /// allocated at their exact size, so the layout costs 24 bytes per node.
+    ///
+    /// Malformed trees (children wider than their parent) are clamped into the parent, so
+    /// the row invariants hold for any input.
+    #[must_use]
+    pub fn new(tree: &Tree) -> Layout {
+        let ranks = tree.names().ranks();
+        let other = tree.names().get("other");
+        let sort_key = |name: NameId| -> u32 {
+            if Some(name) == other {
+                u32::MAX
+            } else {
+                ranks.get(name.index()).copied().unwrap_or(u32::MAX - 1)
+            }
+        };
+        let counts = nodes_per_depth(tree);
+        let root = tree.root();
+        let mut first = Row::with_capacity(1);
+        first.push(0, root.total().0, NodeId::ROOT, root.name_id());
+        let mut rows = Vec::with_capacity(counts.len());
+        rows.push(first);
+        let mut kids: Vec<u32> = Vec::new();
+        while let Some(prev) = rows.last() {
+            let capacity = counts.get(rows.len()).copied().unwrap_or(0);
+            if capacity == 0 {
+                break;
+            }
+            let mut next = Row::with_capacity(capacity);
+            let parents = prev.offset.iter().zip(&prev.width).zip(&prev.node);
+            for ((&start, &width), &parent) in parents {
+                let end = start.saturating_add(width);
+                let mut x = start.saturating_add(tree.rec(parent.0).self_).min(end);
+                kids.clear();
+                kids.extend(tree.children_ids(parent.0));
+                // Most nodes of big profiles have a single child: no sort to set up.
+                if kids.len() > 1 {
+                    kids.sort_unstable_by_key(|&c| (sort_key(tree.rec(c).name), c));
+                }
+                for &child in &kids {
+                    let rec = tree.rec(child);
+                    let width = rec.total.min(end - x);
+                    next.push(x, width, NodeId(child), rec.name);
+                    x += width;
+                }
+            }
+            if next.len() == 0 {
+                break;
+            }
+            rows.push(next);
+        }
+        let bars = rows.iter().map(Row::len).sum();
+        Layout {
+            total: root.total(),
+            rows,
+            bars,
+        }
+    }
+
+    /// Ticks of the whole graph (the root's width).
+    #[must_use]
+    pub fn total(&self) -> Ticks {
+        self.total
+    }
+
+    /// The whole graph's range, `[0, total)`.
+    #[must_use]
+    pub fn full_range(&self) -> TickRange {
+        TickRange::new(Ticks::ZERO, self.total)
+    }
+
+    /// Number of rows (the deepest depth plus one).
+    #[must_use]
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Number of bars in all rows (the tree's node count).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.bars
+    }
+
+    /// True for a layout with no bars (only [`Layout::default`]).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.bars == 0
+    }
+
+    /// Number of bars in `row` (0 past the last row).
+    #[must_use]
+    pub fn row_len(&self, row: usize) -> usize {
+        self.rows.get(row).map_or(0, Row::len)
+    }
+
+    /// The bar at `id`, if it exists.
+    #[must_use]
+    pub fn bar(&self, id: BarId) -> Option<Bar> {
+        let row = self.rows.get(id.row as usize)?;
+        let i = id.index as usize;
+        Some(Bar {
+            id,
+            range: TickRange::new(Ticks(row.start(i)), Ticks(row.end(i))),
+            node: *row.node.get(i)?,
+            name: row.name(i),
+        })
+    }
+
+    fn bar_at(&self, row: usize, index: usize) -> Option<Bar> {
+        self.bar(BarId {
+            row: u32::try_from(row).ok()?,
+            index: u32::try_from(index).ok()?,
+        })
+    }
+
+    /// The bars of `row`, left to right.
+    pub fn bars(&self, row: usize) -> impl Iterator<Item = Bar> + '_ {
+        (0..self.row_len(row)).filter_map(move |i| self.bar_at(row, i))
+    }
+
+    /// Indexes of the bars of `row` that intersect `range`.
+    #[must_use]
+    pub fn span(&self, row: usize, range: TickRange) -> Range<usize> {
+        self.rows.get(row).map_or(0..0, |r| r.span(range))
+    }
+
+    /// The non-empty bar of `row` that starts exactly at `start`, if any.
+    #[must_use]
+    pub fn find(&self, row: usize, start: Ticks) -> Option<BarId> {
+        let r = self.rows.get(row)?;
+        let i = r.partition(|i| r.start(i) >= start.0);
+        (i..r.len())
+            .take_while(|&i| r.start(i) == start.0)
+            .find(|&i| r.width(i) > 0)
+            .and_then(|i| self.bar_at(row, i))
+            .map(|bar| bar.id)
+    }
+
+    /// The bar drawing `node`. Linear in the node's row; meant for rare look-ups
+    /// (restoring a zoom), not per frame.
+    #[must_use]
+    pub fn bar_of_node(&self, tree: &Tree, node: NodeId) -> Option<BarId> {
+        let row = tree.node(node)?.depth();
+        let index = self.rows.get(row)?.node.iter().position(|&n| n == node)?;
+        self.bar_at(row, index).map(|bar| bar.id)
+    }
+
+    /// The bar of `id`'s parent node, `None` for the root.
+    #[must_use]
+    pub fn parent(&self, tree: &Tree, id: BarId) -> Option<BarId> {
+        let bar = self.bar(id)?;
+        let parent = tree.node(bar.node)?.parent()?.id();
+        let row = id.row.checked_sub(1)? as usize;
+        let r = self.rows.get(row)?;
+        // The parent starts at or before the child; zero-width neighbours may share its start.
+        let at = r.partition(|i| r.start(i) > bar.range.start.0);
+        (0..at)
+            .rev()
+            .take(64)
+            .find(|&i| r.node.get(i) == Some(&parent))
+            .and_then(|i| self.bar_at(row, i))
+            .map(|bar| bar.id)
+    }
+
+    /// The children of bar `id`: the bars of the next row drawing its child nodes, left to
+    /// right.
+    #[must_use]
+    pub fn children(&self, tree: &Tree, id: BarId) -> Vec<Bar> {
+        let Some(bar) = self.bar(id) else {
+            return Vec::new();
+        };
+        let row = id.row as usize + 1;
+        self.span(row, bar.range)
+            .filter_map(|i| self.bar_at(row, i))
+            .filter(|child| {
+                tree.node(child.node)
+                    .and_then(|n| n.parent())
+                    .is_some_and(|p| p.id() == bar.node)
+            })
+            .collect()
+    }
+
+    /// What `row` shows in `range`: its bars at least `detail.min_width` wide, and runs of
+    /// thinner bars merged by the rule of [`Detail`] among bars of equal `class`.
+    pub fn drawn<F: Fn(NameId) -> bool>(
+        &self,
+        row: usize,
+        range: TickRange,
+        detail: Detail,
+        class: F,
+    ) -> DrawnIter<'_, F> {
+        let r = self.rows.get(row);
+        let span = r.map_or(0..0, |r| r.span(range));
+        DrawnIter {
+            layout: self,
+            row,
+            next: span.start,
+            end: span.end,
+            detail,
+            class,
+        }
+    }
+
+    /// What [`Layout::drawn`] shows at `tick` (fractional, as pointers are) in `row`: the
+    /// bar or run covering it, with exactly the boundaries `drawn` would give it.
+    pub fn hit<F: Fn(NameId) -> bool>(
+        &self,
+        row: usize,
+        tick: f64,
+        range: TickRange,
+        detail: Detail,
+        class: F,
+    ) -> Option<Drawn> {
+        let r = self.rows.get(row)?;
+        if !(tick >= range.start.0 as f64 && tick < range.end.0 as f64) {
+            return None;
+        }
+        let span = r.span(range);
+        let k = r.partition(|i| r.start(i) as f64 > tick).checked_sub(1)?;
+        if !span.contains(&k) {
+            return None;
+        }
+        let inside = tick < r.end(k) as f64;
+        let bridged = k + 1 < span.end && r.linked(k, detail, &class);
+        if !inside && !bridged {
+            return None;
+        }
+        if !r.is_thin(k, detail) {
+            return self.bar_at(row, k).map(Drawn::Bar);
+        }
+        let mut first = k;
+        while first > span.start && r.linked(first - 1, detail, &class) {
+            first -= 1;
+        }
+        let mut last = k;
+        while last + 1 < span.end && r.linked(last, detail, &class) {
+            last += 1;
+        }
+        self.run(row, first, last, class(r.name(k)))
+    }
+
+    fn run(&self, row: usize, first: usize, last: usize, class: bool) -> Option<Drawn> {
+        let r = self.rows.get(row)?;
+        Some(Drawn::Run(Run {
+            row: u32::try_from(row).ok()?,
+            first: u32::try_from(first).ok()?,
+            last: u32::try_from(last).ok()?,
+            range: TickRange::new(Ticks(r.start(first)), Ticks(r.end(last))),
+            class,
+        }))
+    }
+}
+
+/// Counts nodes per depth, so every row is allocated once at its exact size.
+fn nodes_per_depth(tree: &Tree) -> Vec<usize> {
+    let mut counts: Vec<usize> = Vec::new();
+    for node in tree.nodes() {
+        let depth = node.depth();
+        if counts.len() <= depth {
+            counts.resize(depth + 1, 0);
+        }
+        if let Some(c) = counts.get_mut(depth) {
+            *c += 1;
+        }
+    }
+    counts
+}
+
+/// Iterator of [`Layout::drawn`].
+pub struct DrawnIter<'a, F> {
+    layout: &'a Layout,
+    row: usize,
+    next: usize,
+    end: usize,
+    detail: Detail,
+    class: F,
+}
+
+impl<F> std::fmt::Debug for DrawnIter<'_, F> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DrawnIter")
+            .field("row", &self.row)
+            .field("next", &self.next)
+            .field("end", &self.end)
+            .finish()
+    }
+}
+
+impl<F: Fn(NameId) -> bool> Iterator for DrawnIter<'_, F> {
+    type Item = Drawn;
+
+    fn next(&mut self) -> Option<Drawn> {
+        let r = self.layout.rows.get(self.row)?;
+        let i = self.next;
+        if i >= self.end {
+            return None;
+        }
+        if !r.is_thin(i, self.detail) {
+            self.next = i + 1;
+            return self.layout.bar_at(self.row, i).map(Drawn::Bar);
+        }
+        // The hot loop of a frame: walk the thin neighbours with slice iterators (no bounds
+        // checks), carrying the run's end and class instead of re-reading them per pair.
+        let class = (self.class)(r.name(i));
+        let mut end = r.end(i);
+        let mut last = i;
+        let tail = (i + 1)..self.end;
+        let (Some(offsets), Some(widths), Some(names)) = (
+            r.offset.get(tail.clone()),
+            r.width.get(tail.clone()),
+            r.name.get(tail),
+        ) else {
+            return None;
+        };
+        for ((&offset, &width), &name) in offsets.iter().zip(widths).zip(names) {
+            if width >= self.detail.min_width.0
+                || offset.saturating_sub(end) > self.detail.max_gap.0
+                || (self.class)(name) != class
+            {
+                break;
+            }
+            end = offset.saturating_add(width);
+            last += 1;
+        }
+        self.next = last + 1;
+        self.layout.run(self.row, i, last, class)
+    }
+}

@@ -1,0 +1,249 @@
+//! Browser tests of the flamegraph renderer in headless Chromium
+//! (`cargo test -p cinder-web --target wasm32-unknown-unknown --test flamegraph_browser`):
+//! the real `CanvasPainter` puts the expected colours on real pixels, and the mounted
+//! `<FlameGraph/>` zooms on click, greys search misses, moves its focus ring with the
+//! keyboard and exposes the benchmark hooks. On the host this file is empty.
+#![cfg(target_arch = "wasm32")]
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use cinder_profile::Tree;
+use cinder_web::flamegraph::paint::{paint, Scratch};
+use cinder_web::flamegraph::painter::CanvasPainter;
+use cinder_web::flamegraph::palette::{package_color, Rgb, Spy};
+use cinder_web::flamegraph::viewport::{CanvasSize, CssPx, ViewState, Viewport};
+use cinder_web::flamegraph::{FlameGraph, FlameGraphState, FlameModel, FlameProfile, TextFit};
+use js_sys::Reflect;
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{HtmlCanvasElement, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Row 1 is `gc` on the first fifth and `main` on the rest; `main` has two children.
+fn profile() -> Arc<FlameProfile> {
+    let tree = Tree::from_folded("main;work 60\nmain;idle 20\ngc 20").0;
+    Arc::new(FlameProfile::new(tree, "samples", 100, "gospy"))
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn pixel(canvas: &HtmlCanvasElement, x: f64, y: f64) -> [u8; 4] {
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let data = ctx.get_image_data(x, y, 1.0, 1.0).unwrap().data();
+    [data[0], data[1], data[2], data[3]]
+}
+
+fn rgb(c: Rgb) -> [u8; 4] {
+    [c.0, c.1, c.2, 255]
+}
+
+async fn sleep(d: Duration) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, d.as_millis() as i32)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Waits until `cond` holds, polling every 20 ms, for at most 3 s.
+async fn eventually(mut cond: impl FnMut() -> bool) -> bool {
+    for _ in 0..150 {
+        if cond() {
+            return true;
+        }
+        sleep(Duration::from_millis(20)).await;
+    }
+    cond()
+}
+
+#[wasm_bindgen_test]
+fn canvas_painter_draws_bars_in_their_package_colour() {
+    let canvas: HtmlCanvasElement = document()
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    canvas.set_width(200);
+    canvas.set_height(66);
+    let model = FlameModel::new(profile());
+    let size = CanvasSize {
+        width: CssPx(200.0),
+        height: CssPx(66.0),
+        dpr: 1.0,
+    };
+    let vp = Viewport::new(&ViewState::default(), &model.layout, size, CssPx(0.0));
+    let mut painter = CanvasPainter::new(&canvas).unwrap();
+    let stats = paint(
+        &model.scene(None, TextFit::Head),
+        &vp,
+        &mut Scratch::default(),
+        &mut painter,
+    );
+    assert_eq!(stats.bars, 5);
+    // Bottom edge of each bar, below the label text.
+    assert_eq!(
+        pixel(&canvas, 190.0, 20.0),
+        rgb(package_color(Spy::Go, "total"))
+    );
+    assert_eq!(
+        pixel(&canvas, 190.0, 42.0),
+        rgb(package_color(Spy::Go, "main"))
+    );
+    assert_eq!(
+        pixel(&canvas, 20.0, 42.0),
+        rgb(package_color(Spy::Go, "gc"))
+    );
+    assert_eq!(
+        pixel(&canvas, 190.0, 64.0),
+        rgb(package_color(Spy::Go, "work"))
+    );
+    // The gap between rows stays transparent, and labels are drawn dark on the bars.
+    assert_eq!(pixel(&canvas, 190.0, 43.0)[3], 0);
+    let dark = (3..60)
+        .filter(|&x| {
+            let [r, g, b, _] = pixel(&canvas, f64::from(x), 10.0);
+            u32::from(r) + u32::from(g) + u32::from(b) < 150
+        })
+        .count();
+    assert!(dark > 0, "no label pixels on the root bar");
+}
+
+/// Mounts a `<FlameGraph/>` of [`profile`] 400 px wide; returns its host and its state.
+fn mount() -> (HtmlElement, FlameGraphState) {
+    let host: HtmlElement = document()
+        .create_element("div")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    host.style().set_property("width", "400px").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let slot = std::rc::Rc::new(std::cell::Cell::new(None));
+    let inner = slot.clone();
+    leptos::mount::mount_to(host.clone(), move || {
+        let p = profile();
+        let state = FlameGraphState::new(
+            Signal::derive(move || Some(p.clone())),
+            Signal::derive(|| None),
+        );
+        inner.set(Some(state));
+        view! { <FlameGraph state=state/> }
+    })
+    .forget();
+    (host, slot.get().unwrap())
+}
+
+fn dispatch_click(canvas: &HtmlCanvasElement, x: f64, y: f64) {
+    let rect = canvas.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + x) as i32);
+    init.set_client_y((rect.top() + y) as i32);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    canvas.dispatch_event(&ev).unwrap();
+}
+
+fn bench_hook(name: &str) -> js_sys::Function {
+    let window: JsValue = web_sys::window().unwrap().into();
+    let hooks = Reflect::get(&window, &"fgBench".into()).unwrap();
+    Reflect::get(&hooks, &name.into())
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn click_zooms_search_greys_and_keys_move_the_focus_ring() {
+    let (host, state) = mount();
+    let canvas: HtmlCanvasElement = host
+        .query_selector("canvas")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let gc = rgb(package_color(Spy::Go, "gc"));
+    let main = rgb(package_color(Spy::Go, "main"));
+    assert!(eventually(|| canvas.width() == 400 && pixel(&canvas, 40.0, 42.0) == gc).await);
+
+    // Click on `main`: it fills the width, so where `gc` was is now `main`.
+    dispatch_click(&canvas, 300.0, 30.0);
+    assert!(
+        eventually(|| pixel(&canvas, 40.0, 42.0) == main).await,
+        "zoom did not repaint"
+    );
+    // Clicking it again un-zooms.
+    dispatch_click(&canvas, 300.0, 30.0);
+    assert!(
+        eventually(|| pixel(&canvas, 40.0, 42.0) == gc).await,
+        "un-zoom did not repaint"
+    );
+
+    // The benchmark's search hook greys every bar that does not match.
+    bench_hook("search")
+        .call1(&JsValue::NULL, &"idle".into())
+        .unwrap();
+    assert!(
+        eventually(|| {
+            let [r, g, b, a] = pixel(&canvas, 40.0, 42.0);
+            [r, g, b].iter().all(|c| c.abs_diff(200) <= 3) && a.abs_diff(168) <= 3
+        })
+        .await,
+        "search did not grey gc"
+    );
+    // The counts follow the repaint: one `idle` node, 20 of 100 samples.
+    assert!(
+        eventually(|| state
+            .search_stats()
+            .is_some_and(|s| s.nodes == 1 && s.share == 0.2))
+        .await
+    );
+    bench_hook("search")
+        .call1(&JsValue::NULL, &"".into())
+        .unwrap();
+    assert!(eventually(|| pixel(&canvas, 40.0, 42.0) == gc).await);
+
+    // zoomPoint gives the centre of `main` (level 1, ticks 20..100) in viewport coordinates.
+    let target = js_sys::Object::new();
+    Reflect::set(&target, &"level".into(), &1.into()).unwrap();
+    Reflect::set(&target, &"offset".into(), &20.into()).unwrap();
+    Reflect::set(&target, &"total".into(), &80.into()).unwrap();
+    let point = bench_hook("zoomPoint")
+        .call2(&JsValue::NULL, &target, &100.into())
+        .unwrap();
+    let rect = canvas.get_bounding_client_rect();
+    let x = Reflect::get(&point, &"x".into()).unwrap().as_f64().unwrap() - rect.left();
+    let y = Reflect::get(&point, &"y".into()).unwrap().as_f64().unwrap() - rect.top();
+    assert_eq!((x, y), (240.0, 33.0));
+
+    // Arrow keys move the selection (the clicked `main`) to its widest child, `work`.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("ArrowDown");
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    canvas.dispatch_event(&ev).unwrap();
+    let ring = || {
+        host.query_selector_all("div[style*='box-shadow']")
+            .unwrap()
+            .length()
+            == 1
+            && host
+                .inner_html()
+                .contains("left:160px;top:44px;width:240px")
+    };
+    assert!(
+        eventually(ring).await,
+        "no focus ring: {}",
+        host.inner_html()
+    );
+}
