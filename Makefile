@@ -49,7 +49,7 @@ test-host:
 
 # Only the browser test binaries (wasm_perf is a benchmark: `make bench-wasm`).
 test-wasm:
-	@$(STEP) test-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --test browser
+	@$(STEP) test-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --test browser --test flamegraph_browser
 
 # Profile model timings compiled to wasm32 in headless Chromium (release build).
 bench-wasm:

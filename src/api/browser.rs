@@ -158,3 +158,15 @@ pub fn is_typing_target(target: Option<web_sys::EventTarget>) -> bool {
             tag == "input" || tag == "textarea" || tag == "select"
         })
 }
+
+/// Downloads the first canvas matching `selector` as a PNG.
+pub fn download_canvas_png(filename: &str, selector: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or("no flamegraph to export")?;
+    let url = canvas.to_data_url().map_err(|e| format!("{e:?}"))?;
+    download_url(filename, &url)
+}

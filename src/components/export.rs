@@ -1,10 +1,11 @@
-//! The export menu: download the profile on screen as flamebearer JSON, collapsed text or
-//! pprof, all produced in the browser from the loaded tree.
+//! The export menu: download the flamegraph as PNG, or the profile on screen as flamebearer
+//! JSON, collapsed text or pprof, all produced in the browser from the loaded tree.
 
 use leptos::prelude::*;
 
 use crate::api::browser::download;
 use crate::pages::Shown;
+use crate::state::profile::{to_collapsed, to_flamebearer_json, to_pprof};
 
 /// Export menu.
 #[component]
@@ -25,17 +26,21 @@ pub fn ExportMenu(
         let result = match kind {
             "json" => download(
                 &format!("{base}.json"),
-                s.profile.to_flamebearer_json().as_bytes(),
+                to_flamebearer_json(s.tree(), &s.meta).as_bytes(),
                 "application/json",
             ),
             "collapsed" => download(
                 &format!("{base}.collapsed.txt"),
-                s.profile.to_collapsed().as_bytes(),
+                to_collapsed(s.tree()).as_bytes(),
                 "text/plain",
+            ),
+            "png" => crate::api::browser::download_canvas_png(
+                &format!("{base}.png"),
+                "#flamegraph-pane canvas",
             ),
             _ => download(
                 &format!("{base}.pprof"),
-                &s.profile.to_pprof(),
+                &to_pprof(s.tree(), &s.meta),
                 "application/octet-stream",
             ),
         };
@@ -46,6 +51,7 @@ pub fn ExportMenu(
             <button class="btn" id="export" disabled=move || shown.with(Option::is_none) on:click=move |_| open.update(|o| *o = !*o)>"Export"</button>
             <Show when=move || open.get()>
                 <div class="dropdown export-panel">
+                    <button class="link" data-export="png" on:click=move |_| export("png")>"PNG image"</button>
                     <button class="link" data-export="json" on:click=move |_| export("json")>"Flamebearer JSON"</button>
                     <button class="link" data-export="collapsed" on:click=move |_| export("collapsed")>"Collapsed text"</button>
                     <button class="link" data-export="pprof" on:click=move |_| export("pprof")>"pprof"</button>

@@ -2,8 +2,6 @@
 //! JSON or folded file from `?profile=URL`, or a JSON, folded or pprof file opened from
 //! disk. Also its exports (flamebearer JSON, collapsed text, pprof).
 
-use std::sync::Arc;
-
 use cinder_profile::flamebearer::{Format, Metadata};
 use cinder_profile::pprof::{self, EncodeOptions};
 use cinder_profile::{FlamebearerProfile, MaxNodes, Tree};
@@ -14,7 +12,7 @@ use super::timeline::TimelineModel;
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadedProfile {
     /// The call tree.
-    pub tree: Arc<Tree>,
+    pub tree: Tree,
     /// Units, sample rate, spy name, display name.
     pub meta: Metadata,
     /// Samples over time, for profiles from the server.
@@ -27,7 +25,7 @@ impl LoadedProfile {
         let fb = FlamebearerProfile::from_json(text).map_err(|e| e.to_string())?;
         let tree = fb.tree().map_err(|e| e.to_string())?;
         Ok(LoadedProfile {
-            tree: Arc::new(tree),
+            tree,
             timeline: fb.timeline.as_ref().map(TimelineModel::new),
             meta: fb.metadata,
         })
@@ -58,7 +56,7 @@ impl LoadedProfile {
             ));
         }
         Ok(LoadedProfile {
-            tree: Arc::new(tree),
+            tree,
             meta: meta(name, "samples", 100),
             timeline: None,
         })
@@ -76,41 +74,37 @@ impl LoadedProfile {
         }
         .to_string();
         Ok(LoadedProfile {
-            tree: Arc::new(p.merged(0)),
+            tree: p.merged(0),
             meta: meta(name, &units, p.sample_rate()),
             timeline: None,
         })
     }
+}
 
-    /// The profile as a flamebearer JSON file (what `/render` sends), untruncated.
-    #[must_use]
-    pub fn to_flamebearer_json(&self) -> String {
-        FlamebearerProfile::single(&self.tree, MaxNodes::Unlimited, self.meta.clone()).to_json()
-    }
+/// A profile as a flamebearer JSON file (what `/render` sends), untruncated.
+#[must_use]
+pub fn to_flamebearer_json(tree: &Tree, meta: &Metadata) -> String {
+    FlamebearerProfile::single(tree, MaxNodes::Unlimited, meta.clone()).to_json()
+}
 
-    /// The profile as collapsed (folded) text.
-    #[must_use]
-    pub fn to_collapsed(&self) -> String {
-        self.tree.to_folded()
-    }
+/// A profile as collapsed (folded) text.
+#[must_use]
+pub fn to_collapsed(tree: &Tree) -> String {
+    tree.to_folded()
+}
 
-    /// The profile as an uncompressed pprof.
-    #[must_use]
-    pub fn to_pprof(&self) -> Vec<u8> {
-        let options = EncodeOptions {
-            sample_type: String::new(),
-            unit: self.meta.units.clone(),
-            time_nanos: self
-                .meta
-                .start_time
-                .unwrap_or(0)
-                .saturating_mul(1_000_000_000),
-            duration_nanos: 0,
-            period_type: (String::new(), String::new()),
-            period: 0,
-        };
-        pprof::encode(&self.tree, &options)
-    }
+/// A profile as an uncompressed pprof.
+#[must_use]
+pub fn to_pprof(tree: &Tree, meta: &Metadata) -> Vec<u8> {
+    let options = EncodeOptions {
+        sample_type: String::new(),
+        unit: meta.units.clone(),
+        time_nanos: meta.start_time.unwrap_or(0).saturating_mul(1_000_000_000),
+        duration_nanos: 0,
+        period_type: (String::new(), String::new()),
+        period: 0,
+    };
+    pprof::encode(tree, &options)
 }
 
 fn meta(name: &str, units: &str, sample_rate: u32) -> Metadata {
@@ -158,11 +152,12 @@ mod tests {
     fn folded_files_load_and_export_in_every_format() {
         let p = LoadedProfile::from_file("x.txt", FOLDED.as_bytes()).unwrap();
         assert_eq!(p.tree.total_ticks().0, 4);
-        assert_eq!(p.to_collapsed(), "main;idle 1\nmain;work 3\n");
-        let back = LoadedProfile::from_file("x.json", p.to_flamebearer_json().as_bytes()).unwrap();
-        assert_eq!(back.to_collapsed(), p.to_collapsed());
-        let again = LoadedProfile::from_file("x.pprof", &p.to_pprof()).unwrap();
-        assert_eq!(again.to_collapsed(), p.to_collapsed());
+        assert_eq!(to_collapsed(&p.tree), "main;idle 1\nmain;work 3\n");
+        let json = to_flamebearer_json(&p.tree, &p.meta);
+        let back = LoadedProfile::from_file("x.json", json.as_bytes()).unwrap();
+        assert_eq!(to_collapsed(&back.tree), to_collapsed(&p.tree));
+        let again = LoadedProfile::from_file("x.pprof", &to_pprof(&p.tree, &p.meta)).unwrap();
+        assert_eq!(to_collapsed(&again.tree), to_collapsed(&p.tree));
     }
 
     #[test]

@@ -9,10 +9,14 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use cinder_profile::flamebearer::Metadata;
+
 use crate::api;
+use crate::flamegraph::FlameProfile;
 use crate::state::apps::AppInfo;
 use crate::state::profile::LoadedProfile;
 use crate::state::table::TableModel;
+use crate::state::timeline::TimelineModel;
 use crate::state::view::ExploreState;
 
 /// Node budget requested from the server, as the original UI's default.
@@ -20,24 +24,38 @@ pub const MAX_NODES: u32 = 1024;
 /// How long a load may take before the spinner shows.
 const SPINNER_DELAY: Duration = Duration::from_millis(250);
 
-/// A profile and its table, computed once per load.
+/// The profile on screen, ready to draw.
 #[derive(Debug, Clone)]
 pub struct Shown {
-    /// The profile.
-    pub profile: Arc<LoadedProfile>,
-    /// Its function table.
-    pub table: Arc<crate::state::table::TableModel>,
+    /// The tree with what drawing needs (units, sample rate, spy).
+    pub flame: Arc<FlameProfile>,
+    /// Units, names, times as loaded.
+    pub meta: Arc<Metadata>,
+    /// Samples over time, for profiles from the server.
+    pub timeline: Option<TimelineModel>,
 }
 
 impl Shown {
-    /// Wraps a freshly loaded profile.
+    /// Takes a freshly loaded profile (its tree moves into the flamegraph's profile).
     #[must_use]
     pub fn new(profile: LoadedProfile) -> Shown {
-        let table = Arc::new(TableModel::new(&profile.tree));
+        let LoadedProfile {
+            tree,
+            meta,
+            timeline,
+        } = profile;
+        let flame = FlameProfile::new(tree, &meta.units, meta.sample_rate, &meta.spy_name);
         Shown {
-            profile: Arc::new(profile),
-            table,
+            flame: Arc::new(flame),
+            meta: Arc::new(meta),
+            timeline,
         }
+    }
+
+    /// The call tree.
+    #[must_use]
+    pub fn tree(&self) -> &cinder_profile::Tree {
+        &self.flame.tree
     }
 }
 
@@ -48,6 +66,8 @@ pub struct Loader {
     pub apps: RwSignal<Option<Result<Vec<AppInfo>, String>>>,
     /// The profile on screen.
     pub shown: RwSignal<Option<Shown>>,
+    /// Its function table, computed after the flamegraph's first paint.
+    pub table: RwSignal<Option<Arc<TableModel>>>,
     /// The last load's error, shown above the (old) data.
     pub error: RwSignal<Option<String>>,
     /// Whether the spinner shows.
@@ -63,6 +83,7 @@ impl Loader {
         Loader {
             apps: RwSignal::new(None),
             shown: RwSignal::new(None),
+            table: RwSignal::new(None),
             error: RwSignal::new(None),
             spinner: RwSignal::new(false),
             latest: RwSignal::new(0),
@@ -126,7 +147,18 @@ impl Loader {
         match result {
             Ok(p) => {
                 self.error.set(None);
-                self.shown.set(Some(Shown::new(p)));
+                let shown = Shown::new(p);
+                let flame = Arc::clone(&shown.flame);
+                self.shown.set(Some(shown));
+                // The table (a pass over every node) waits until the flamegraph has painted.
+                set_timeout(
+                    move || {
+                        if self.latest.get_untracked() == id {
+                            self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
+                        }
+                    },
+                    Duration::ZERO,
+                );
             }
             Err(e) => self.error.set(Some(e)),
         }

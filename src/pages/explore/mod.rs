@@ -3,12 +3,15 @@
 //! (`state::view::ExploreState`), so links reproduce it and Back/Forward undo.
 
 mod loader;
+mod sandwich;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::api;
+use cinder_profile::Ticks;
+
 use crate::components::app_selector::AppSelector;
 use crate::components::export::ExportMenu;
 use crate::components::open_file::OpenFile;
@@ -16,12 +19,15 @@ use crate::components::table::FunctionTable;
 use crate::components::tag_bar::TagBar;
 use crate::components::time_picker::TimePicker;
 use crate::components::timeline::Timeline;
+use crate::flamegraph::format::ValueFormatter;
+use crate::flamegraph::{FlameGraph, FlameGraphState};
 use crate::state::apps::default_app;
 use crate::state::clock::format_datetime;
 use crate::state::tags::app_of;
 use crate::state::time_range::TimeRange;
 use crate::state::view::{ExploreState, ViewMode};
 pub use loader::{Loader, Shown};
+use sandwich::{sandwich_states, SandwichPanes};
 
 /// `/` and `/explore`.
 #[component]
@@ -113,25 +119,47 @@ pub fn ExplorePage() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let format_value = Callback::new(move |v: u64| v.to_string());
+    let formatter = Memo::new(move |_| {
+        loader.shown.with(|s| {
+            s.as_ref().map(|s| {
+                ValueFormatter::new(s.flame.unit, s.tree().total_ticks(), s.flame.sample_rate)
+            })
+        })
+    });
+    let format_value = Callback::new(move |v: u64| {
+        formatter.with(|f| {
+            f.as_ref()
+                .map_or_else(|| v.to_string(), |f| f.format(Ticks(v)))
+        })
+    });
     let set_range = Callback::new(move |r: TimeRange| {
         let mut s = state.get_untracked();
         s.range = r;
         update.run((s, false));
     });
-    let table_model =
-        Signal::derive(move || loader.shown.with(|s| s.as_ref().map(|s| s.table.clone())));
+    let table_model = Signal::derive(move || loader.table.get());
     let timeline = Signal::derive(move || {
         loader
             .shown
-            .with(|s| s.as_ref().and_then(|s| s.profile.timeline.clone()))
+            .with(|s| s.as_ref().and_then(|s| s.timeline.clone()))
     });
     let no_data = move || {
-        loader.shown.with(|s| {
-            s.as_ref()
-                .is_some_and(|s| s.profile.tree.total_ticks().0 == 0)
-        })
+        loader
+            .shown
+            .with(|s| s.as_ref().is_some_and(|s| s.tree().total_ticks().0 == 0))
     };
+    let selected = Signal::derive(move || state.with(|s| s.selected.clone()));
+    let flame_profile =
+        Signal::derive(move || loader.shown.with(|s| s.as_ref().map(|s| s.flame.clone())));
+    let flame = FlameGraphState::new(flame_profile, selected);
+    Effect::new(move |_| flame.set_search(state.with(|s| s.search.clone())));
+    let search_ref = NodeRef::<leptos::html::Input>::new();
+    let select_fn = Callback::new(move |f: Option<String>| {
+        let mut s = state.get_untracked();
+        s.selected = f;
+        update.run((s, false));
+    });
+    let sandwich = sandwich_states(loader, state);
 
     view! {
         <section class="page explore" id="explore-page">
@@ -175,8 +203,10 @@ pub fn ExplorePage() -> impl IntoView {
                             on:click=move |_| { let mut s = state.get_untracked(); s.view = m; update.run((s, false)); }>{m.label()}</button>
                     }).collect_view()}
                 </div>
-                <input id="search-input" class="input" placeholder="Search… ( / )" prop:value=move || state.with(|s| s.search.clone())
+                <input id="search-input" class="input" placeholder="Search… ( / )" node_ref=search_ref prop:value=move || state.with(|s| s.search.clone())
                     on:input=move |ev| edit(|s, v| s.search = v, event_target_value(&ev), true) />
+                <span class="muted" id="search-stats">{move || flame.search_stats().map(stats_label)}</span>
+                <button class="btn" id="reset-view" disabled=move || !flame.can_reset() on:click=move |_| flame.reset()>"Reset view"</button>
                 <ExportMenu shown=loader.shown.into() name=Signal::derive(move || {
                     let (f, u) = state.with(|s| s.range.to_params());
                     crate::state::profile::export_name(&app.get(), &f, &u)
@@ -194,11 +224,26 @@ pub fn ExplorePage() -> impl IntoView {
                         search=Signal::derive(move || state.with(|s| s.search.clone()))
                         selected=Signal::derive(move || state.with(|s| s.selected.clone()))
                         on_sort=Callback::new(move |c| { let mut s = state.get_untracked(); s.sort = s.sort.clicked(c); update.run((s, false)); })
-                        on_select=Callback::new(move |f: Option<String>| { let mut s = state.get_untracked(); s.selected = f; update.run((s, false)); })
+                        on_select=select_fn
                         format_value=format_value
                     />
+                </Show>
+                <Show when=move || state.with(|s| s.view.shows_flamegraph())>
+                    <div class="flame-pane" id="flamegraph-pane">
+                        <FlameGraph state=flame search_input=search_ref
+                            on_select_name=Callback::new(move |n: String| select_fn.run(Some(n))) />
+                    </div>
+                </Show>
+                <Show when=move || state.with(|s| s.view == ViewMode::Sandwich)>
+                    <SandwichPanes states=sandwich selected=selected />
                 </Show>
             </div>
         </section>
     }
+}
+
+/// "12 matches · 34.56 % of samples" for the search box.
+fn stats_label(st: crate::flamegraph::SearchStats) -> String {
+    let noun = if st.nodes == 1 { "match" } else { "matches" };
+    format!("{} {noun} · {:.2} % of samples", st.nodes, st.share * 100.0)
 }

@@ -150,7 +150,7 @@ fn coverage(tree: &Tree, names: &[u64]) -> (usize, Ticks) {
     let mut hot = vec![0u64; recs.len().div_ceil(64)];
     let mut nodes = 0;
     let mut ticks = Ticks::ZERO;
-    for (id, rec) in recs.iter().enumerate().skip(1) {
+    for (id, rec) in recs.enumerate().skip(1) {
         let parent_hot = get(&hot, rec.parent as usize);
         if get(names, rec.name.index()) {
             nodes += 1;
