@@ -49,7 +49,7 @@ test('the app selector finds the app and the table shows its top functions', asy
   const names = await tableNames(page);
   assert.deepEqual(names.slice(0, 3), ['render_page', 'parse_json', 'gc_collect'], 'sorted by self, descending');
   const firstRow = await page.textContent('#fn-table .tr');
-  assert.match(firstRow, /500/);
+  assert.match(firstRow, /5\.00 seconds/, '500 samples at 100 Hz');
   assert.match(firstRow, /50\.00 %/);
   assert.deepEqual(browser.problems, []);
 });
@@ -114,4 +114,44 @@ test('a folded file opened from disk replaces the view', async () => {
   await page.waitForFunction(() => [...document.querySelectorAll('#fn-table .tr .name')].some(e => e.textContent === 'from_disk'));
   assert.equal((await tableNames(page))[0], 'from_disk');
   assert.deepEqual(browser.problems, []);
+});
+
+test('the flamegraph draws the profile, zooms on click and greys non-matches on search', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?query=${encodeURIComponent('shop.web.cpu{}')}&from=now-1h&until=now`);
+  await page.waitForSelector('#flamegraph-pane canvas');
+  await page.waitForFunction(() => window.fgBench && typeof window.fgBench.zoomPoint === 'function');
+  // handle_request: level 2, after main's self (0) at offset 0 of main (which follows idle? no: children sorted by name)
+  const point = await page.evaluate(() => window.fgBench.zoomPoint({ level: 2, offset: 0, total: 820, name: 'handle_request' }, 1000));
+  assert.ok(point, 'zoomPoint found handle_request');
+  const before = await page.evaluate(({ x, y }) => {
+    const c = document.querySelector('#flamegraph-pane canvas');
+    const r = c.getBoundingClientRect();
+    const px = c.getContext('2d').getImageData((x - r.left) * devicePixelRatio, (y - r.top) * devicePixelRatio, 1, 1).data;
+    return Array.from(px);
+  }, point);
+  assert.notDeepEqual(before.slice(0, 3), [0, 0, 0], 'the bar is painted');
+  assert.equal(await page.isDisabled('#reset-view'), true);
+  await page.mouse.click(point.x, point.y);
+  await page.waitForFunction(() => !document.querySelector('#reset-view').disabled);
+  await page.click('#reset-view');
+  await page.waitForFunction(() => document.querySelector('#reset-view').disabled);
+
+  await page.fill('#search-input', 'parse_json');
+  await page.waitForFunction(() => document.querySelector('#search-stats')?.textContent.includes('1 match'));
+  assert.match(await page.textContent('#search-stats'), /30\.00 % of samples/);
+  assert.equal(new URL(page.url()).searchParams.get('search'), 'parse_json');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#search-stats')?.textContent.includes('1 match'));
+  assert.deepEqual(browser.problems, []);
+});
+
+test('sandwich view shows callers and callees of the selected function', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?query=${encodeURIComponent('shop.web.cpu{}')}&from=now-1h&until=now&view=sandwich`);
+  await page.waitForSelector('#sandwich-hint');
+  await page.click('#fn-table .tr:has(.name:text-is("handle_request"))');
+  await page.waitForSelector('#sandwich canvas');
+  assert.equal(await page.locator('#sandwich canvas').count(), 2);
+  assert.equal(new URL(page.url()).searchParams.get('fn'), 'handle_request');
 });

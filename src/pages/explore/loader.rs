@@ -74,6 +74,8 @@ pub struct Loader {
     pub spinner: RwSignal<bool>,
     /// Id of the newest request; older answers are ignored.
     latest: RwSignal<u64>,
+    /// Id of the request still in flight, if any (the spinner's timer checks it).
+    pending: RwSignal<Option<u64>>,
 }
 
 impl Loader {
@@ -87,6 +89,7 @@ impl Loader {
             error: RwSignal::new(None),
             spinner: RwSignal::new(false),
             latest: RwSignal::new(0),
+            pending: RwSignal::new(None),
         }
     }
 
@@ -103,12 +106,14 @@ impl Loader {
         let id = self.latest.get_untracked() + 1;
         self.latest.set(id);
         if state.profile_url.is_none() && state.query.is_empty() {
+            self.pending.set(None);
             self.spinner.set(false);
             return;
         }
+        self.pending.set(Some(id));
         set_timeout(
             move || {
-                if self.latest.get_untracked() == id {
+                if self.pending.get_untracked() == Some(id) {
                     self.spinner.set(true);
                 }
             },
@@ -143,6 +148,7 @@ impl Loader {
         if self.latest.get_untracked() != id {
             return;
         }
+        self.pending.set(None);
         self.spinner.set(false);
         match result {
             Ok(p) => {
