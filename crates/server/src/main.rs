@@ -66,8 +66,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(addr = %listener.local_addr()?, "cinder server listening");
-    let state = AppState::new(assets, Arc::clone(&store), config.settings);
-    axum::serve(listener, app(state))
+    let state = AppState::with_auth(assets, Arc::clone(&store), config.settings, config.auth)
+        .context("starting authentication")?;
+    // Connect info gives handlers the client address (login throttling).
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     stop_profiling.store(true, Ordering::Relaxed);
