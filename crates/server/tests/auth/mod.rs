@@ -8,4 +8,5 @@
 //!   auth flags.
 
 mod fixture;
+mod login;
 mod matrix;
