@@ -167,7 +167,6 @@ pub fn password_hash() -> String {
 pub struct Fixture {
     pub state: AppState,
     pub store: Arc<Store>,
-    pub mode: Mode,
     /// Ids of the users `root` (Admin), `ro`, `agent`, `gone` (disabled), `victim`.
     pub admin: UserRecord,
     pub victim: u64,
@@ -208,8 +207,8 @@ impl Fixture {
         Fixture::with_config(mode, mode.config())
     }
 
-    /// A fixture with explicit switches (`mode` only labels it).
-    pub fn with_config(mode: Mode, config: AuthConfig) -> Fixture {
+    /// A fixture with explicit switches (`_mode` only labels the call).
+    pub fn with_config(_mode: Mode, config: AuthConfig) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(dir.path()).unwrap());
         let cast = store
@@ -269,7 +268,6 @@ impl Fixture {
         ];
         Fixture {
             state,
-            mode,
             admin: root.clone(),
             victim: victim.id,
             victim_key,

@@ -7,6 +7,7 @@
 //! - `persistence`: users, keys and sessions across restarts, and the `cinder` binary's
 //!   auth flags.
 
+mod accounts;
 mod fixture;
 mod login;
 mod matrix;
