@@ -1,6 +1,8 @@
-//! Login throttling: a token bucket per client address and one per user name. Failed
-//! attempts take a token; when a bucket is empty, further attempts are refused with 429
-//! and `Retry-After` *before* the password is checked, so guessing gains nothing. The
+//! Login throttling: a token bucket per client address and one per user name. Every
+//! attempt takes a token *before* the password is checked and a successful one gives it
+//! back, so only failures count, and a burst of parallel guesses cannot slip through while
+//! the first ones are still being verified. With a bucket empty, attempts are refused with
+//! 429 and `Retry-After`, even with the right password, so guessing gains nothing. The
 //! per-name bucket stops a distributed guess at one account; the per-address bucket stops
 //! one client trying many accounts. Buckets live in memory (a restart forgets them).
 
@@ -75,22 +77,8 @@ impl Buckets {
         (b.tokens + gained).min(f64::from(self.rate.burst))
     }
 
-    /// `Err(wait)` when `key` has no failure left at `now`.
-    pub fn check(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        let map = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(&b) = map.get(key) else {
-            return Ok(());
-        };
-        let tokens = self.refilled(b, now);
-        if tokens >= 1.0 {
-            Ok(())
-        } else {
-            Err(self.rate.refill.mul_f64(1.0 - tokens))
-        }
-    }
-
-    /// Records a failure of `key` at `now`.
-    pub fn fail(&self, key: &str, now: Instant) {
+    /// Takes a token of `key` at `now`; `Err(wait)` (and nothing taken) when there is none.
+    pub fn take(&self, key: &str, now: Instant) -> Result<(), Duration> {
         let mut map = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
         if map.len() >= MAX_BUCKETS && !map.contains_key(key) {
             let burst = f64::from(self.rate.burst);
@@ -103,8 +91,24 @@ impl Buckets {
             tokens: f64::from(self.rate.burst),
             at: now,
         });
-        b.tokens = (self.refilled(*b, now) - 1.0).max(0.0);
+        let tokens = self.refilled(*b, now);
         b.at = now;
+        if tokens >= 1.0 {
+            b.tokens = tokens - 1.0;
+            Ok(())
+        } else {
+            b.tokens = tokens;
+            Err(self.rate.refill.mul_f64(1.0 - tokens))
+        }
+    }
+
+    /// Gives back a token taken for an attempt that succeeded.
+    pub fn refund(&self, key: &str, now: Instant) {
+        let mut map = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(b) = map.get_mut(key) {
+            b.tokens = (self.refilled(*b, now) + 1.0).min(f64::from(self.rate.burst));
+            b.at = now;
+        }
     }
 }
 
@@ -139,17 +143,30 @@ mod tests {
         let b = Buckets::new(RATE);
         let t0 = Instant::now();
         for _ in 0..3 {
-            assert!(b.check("u", t0).is_ok());
-            b.fail("u", t0);
+            assert!(b.take("u", t0).is_ok());
         }
-        let wait = b.check("u", t0).unwrap_err();
-        assert_eq!(wait, Duration::from_secs(10));
-        assert!(b.check("other", t0).is_ok(), "keys are independent");
+        assert_eq!(b.take("u", t0).unwrap_err(), Duration::from_secs(10));
+        assert!(b.take("other", t0).is_ok(), "keys are independent");
         let later = t0 + Duration::from_secs(4);
-        assert_eq!(b.check("u", later).unwrap_err(), Duration::from_secs(6));
-        assert!(b.check("u", t0 + Duration::from_secs(10)).is_ok());
-        b.fail("u", t0 + Duration::from_secs(10));
-        assert!(b.check("u", t0 + Duration::from_secs(10)).is_err());
+        assert_eq!(b.take("u", later).unwrap_err(), Duration::from_secs(6));
+        let refilled = t0 + Duration::from_secs(10);
+        assert!(b.take("u", refilled).is_ok());
+        assert!(b.take("u", refilled).is_err());
+    }
+
+    #[test]
+    fn successes_are_refunded() {
+        let b = Buckets::new(RATE);
+        let t0 = Instant::now();
+        for _ in 0..10 {
+            assert!(b.take("u", t0).is_ok());
+            b.refund("u", t0);
+        }
+        b.refund("u", t0);
+        for _ in 0..3 {
+            assert!(b.take("u", t0).is_ok(), "never above the burst");
+        }
+        assert!(b.take("u", t0).is_err());
     }
 
     #[test]

@@ -165,6 +165,7 @@ pub struct Auth {
     jwt_key: Vec<u8>,
     by_address: limit::Buckets,
     by_name: limit::Buckets,
+    hashing: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Auth {
@@ -186,6 +187,7 @@ impl Auth {
         Auth {
             by_address: limit::Buckets::new(config.login_limits.per_address),
             by_name: limit::Buckets::new(config.login_limits.per_name),
+            hashing: tokio::sync::Semaphore::new(MAX_HASHING),
             config,
             jwt_key,
         }
@@ -321,44 +323,73 @@ impl Auth {
         (header::SET_COOKIE, value)
     }
 
-    /// Refuses a login attempt for `name` from `addr` while either of their buckets is
-    /// empty; `Err` carries the seconds to wait.
-    pub fn login_allowed(&self, addr: Option<IpAddr>, name: &str) -> Result<(), AppError> {
-        let now = Instant::now();
-        let a = self.by_address.check(&limit::address_key(addr), now);
-        let n = self.by_name.check(name, now);
-        match (a, n) {
-            (Ok(()), Ok(())) => Ok(()),
-            (a, n) => {
-                let wait = a.err().max(n.err()).unwrap_or_default();
-                tracing::warn!(client = %limit::address_key(addr), "login throttled");
-                Err(AppError::TooManyRequests {
-                    retry_after: wait.as_secs_f64().ceil().max(1.0) as u64,
-                })
-            }
-        }
-    }
-
-    /// Throttles sign-ups per client address: each one takes a token of the address's
-    /// login bucket.
-    pub fn signup_allowed(&self, addr: Option<IpAddr>) -> Result<(), AppError> {
+    /// Takes a login attempt of `name` from `addr` out of both buckets; `Err` (429 with
+    /// the seconds to wait) while either is empty. Give it back with [`Auth::login_ok`]
+    /// when the password was right.
+    pub fn login_attempt(&self, addr: Option<IpAddr>, name: &str) -> Result<(), AppError> {
         let now = Instant::now();
         let key = limit::address_key(addr);
-        if let Err(wait) = self.by_address.check(&key, now) {
-            tracing::warn!(client = %key, "signup throttled");
-            return Err(AppError::TooManyRequests {
-                retry_after: wait.as_secs_f64().ceil().max(1.0) as u64,
-            });
+        let by_address = self.by_address.take(&key, now);
+        let by_name = self.by_name.take(name, now);
+        if by_address.is_ok() && by_name.is_ok() {
+            return Ok(());
         }
-        self.by_address.fail(&key, now);
-        Ok(())
+        if by_address.is_ok() {
+            self.by_address.refund(&key, now);
+        }
+        if by_name.is_ok() {
+            self.by_name.refund(name, now);
+        }
+        tracing::warn!(client = %key, "login throttled");
+        Err(too_many(
+            by_address.err().max(by_name.err()).unwrap_or_default(),
+        ))
     }
 
-    /// Records a failed login (or password check) for `name` from `addr`.
-    pub fn login_failed(&self, addr: Option<IpAddr>, name: &str) {
+    /// Gives back the tokens of a successful attempt.
+    pub fn login_ok(&self, addr: Option<IpAddr>, name: &str) {
         let now = Instant::now();
-        self.by_address.fail(&limit::address_key(addr), now);
-        self.by_name.fail(name, now);
+        self.by_address.refund(&limit::address_key(addr), now);
+        self.by_name.refund(name, now);
+    }
+
+    /// Throttles sign-ups per client address: each takes a token of the address's login
+    /// bucket, never given back.
+    pub fn signup_attempt(&self, addr: Option<IpAddr>) -> Result<(), AppError> {
+        let key = limit::address_key(addr);
+        self.by_address.take(&key, Instant::now()).map_err(|wait| {
+            tracing::warn!(client = %key, "signup throttled");
+            too_many(wait)
+        })
+    }
+
+    /// Runs password hashing or verification on the blocking pool, at most
+    /// [`MAX_HASHING`] at a time: each takes ~19 MiB and tens of milliseconds, so a flood
+    /// of logins must queue instead of exhausting memory.
+    pub async fn hashing<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+    }
+}
+
+/// Most password hashes computed at once.
+pub const MAX_HASHING: usize = 4;
+
+fn too_many(wait: std::time::Duration) -> AppError {
+    AppError::TooManyRequests {
+        retry_after: wait
+            .as_secs()
+            .saturating_add(u64::from(wait.subsec_nanos() > 0))
+            .max(1),
     }
 }
 

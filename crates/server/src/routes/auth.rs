@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{blocking, json};
+use super::json;
 use crate::auth::accounts::{self, NewUser};
 use crate::auth::guard::{has_session, redirect};
 use crate::auth::password::{self, Password};
@@ -105,15 +105,17 @@ pub async fn session_create(
     if name.is_empty() {
         return Err(AppError::ApiBadRequest("user name can't be empty".into()));
     }
-    auth.login_allowed(addr, &name)?;
+    auth.login_attempt(addr, &name)?;
     let store = state.store();
     let lookup = name.clone();
-    let user = blocking(move || Ok(check_password(&store, &lookup, &pw)?)).await?;
+    let user = auth
+        .hashing(move || Ok(check_password(&store, &lookup, &pw)?))
+        .await?;
     let Some(user) = user else {
-        auth.login_failed(addr, &name);
         tracing::info!(client = ?addr, "login refused: invalid credentials");
         return Err(AppError::Unauthorized);
     };
+    auth.login_ok(addr, &name);
     // Checked after the password (the original checks it first), so only someone who
     // knows the password learns that the account exists and is disabled.
     if user.is_disabled {
@@ -165,12 +167,12 @@ pub async fn signup_create(
     if !csrf::allowed(&method, &headers) {
         return Err(AppError::CrossOrigin);
     }
-    auth.signup_allowed(addr)?;
+    auth.signup_attempt(addr)?;
     let new: NewUser = json::parse(&body)?;
     let role = accounts::validate_new(&new, Some(config.signup_default_role))?;
     let store = state.store();
     let now = state.now();
-    blocking(move || {
+    auth.hashing(move || {
         let hash = password::hash(new.password.as_bytes()).map_err(AppError::Internal)?;
         let record = accounts::new_record(
             &new.name,

@@ -112,18 +112,21 @@ pub async fn user_password_update(
     let user = me(&p)?.clone();
     let req: OwnPassword = json::parse(&body)?;
     let auth = state.auth();
-    auth.login_allowed(addr, &user.name)?;
     if user.is_external {
         return Err(AppError::ApiBadRequest(
             "external users can't be modified".into(),
         ));
     }
+    auth.login_attempt(addr, &user.name)?;
     let hash = user.password_hash.clone();
     let old = req.old_password;
-    if !blocking(move || Ok(password::verify(old.as_bytes(), &hash))).await? {
-        auth.login_failed(addr, &user.name);
+    let matches = auth
+        .hashing(move || Ok(password::verify(old.as_bytes(), &hash)))
+        .await?;
+    if !matches {
         return Err(AppError::ApiBadRequest("invalid password".into()));
     }
+    auth.login_ok(addr, &user.name);
     accounts::check_password(&req.new_password)?;
     let updated = set_password(&state, user.id, req.new_password).await?;
     let cookie = auth.cookie(Some(&auth.issue(&updated, state.now())), &headers);
@@ -132,11 +135,13 @@ pub async fn user_password_update(
 
 async fn set_password(state: &AppState, id: u64, pw: Password) -> Result<UserRecord, AppError> {
     let (store, now) = (state.store(), state.now());
-    blocking(move || {
-        let hash = password::hash(pw.as_bytes()).map_err(AppError::Internal)?;
-        accounts::apply(&store, id, Change::Password(hash), now)
-    })
-    .await
+    state
+        .auth()
+        .hashing(move || {
+            let hash = password::hash(pw.as_bytes()).map_err(AppError::Internal)?;
+            accounts::apply(&store, id, Change::Password(hash), now)
+        })
+        .await
 }
 
 /// `GET /api/users`.
@@ -153,19 +158,21 @@ pub async fn users_create(
     let new: NewUser = json::parse(&body)?;
     let role = accounts::validate_new(&new, None)?;
     let (store, now) = (state.store(), state.now());
-    let user = blocking(move || {
-        let hash = password::hash(new.password.as_bytes()).map_err(AppError::Internal)?;
-        let record = accounts::new_record(
-            &new.name,
-            new.email.as_deref(),
-            new.full_name.as_deref(),
-            hash,
-            role,
-            now,
-        );
-        accounts::create(&store, record)
-    })
-    .await?;
+    let user = state
+        .auth()
+        .hashing(move || {
+            let hash = password::hash(new.password.as_bytes()).map_err(AppError::Internal)?;
+            let record = accounts::new_record(
+                &new.name,
+                new.email.as_deref(),
+                new.full_name.as_deref(),
+                hash,
+                role,
+                now,
+            );
+            accounts::create(&store, record)
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json((&user).into())))
 }
 

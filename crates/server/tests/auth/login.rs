@@ -245,6 +245,22 @@ async fn failed_logins_are_throttled_per_client_address() {
 }
 
 #[tokio::test]
+async fn a_parallel_burst_of_guesses_gets_no_more_tries_than_the_limit() {
+    let fx = throttled();
+    let mut tries = tokio::task::JoinSet::new();
+    for _ in 0..12 {
+        let req = Request::post("/login")
+            .body(Body::from(login_body("ro", "guess")))
+            .unwrap();
+        let app = cinder_server::app(fx.state.clone());
+        tries.spawn(async move { tower::ServiceExt::oneshot(app, req).await.unwrap().status() });
+    }
+    let mut statuses: Vec<u16> = tries.join_all().await.iter().map(|s| s.as_u16()).collect();
+    statuses.sort_unstable();
+    assert_eq!(statuses, [[401; 3].as_slice(), &[429; 9]].concat());
+}
+
+#[tokio::test]
 async fn signup_creates_a_user_with_the_default_role_and_no_session() {
     let fx = Fixture::new(Mode::InternalOnly);
     let body = r#"{"name":"jo","username":"jo","email":"jo@example.com","password":"am8tcHc="}"#;
