@@ -197,40 +197,7 @@ impl Auth {
     /// as the original's first migration does, and never again), and loads or generates
     /// the session signing key.
     pub fn start(config: AuthConfig, store: &Store, now: i64) -> Result<Auth, StartError> {
-        let fresh = store.users_transaction(|t| Ok::<_, StoreError>(!t.initialized()))?;
-        if fresh {
-            let admin = match &config.initial_admin {
-                Some(a) => Some((
-                    a,
-                    password::hash(a.password.0.as_bytes()).map_err(StartError::Hash)?,
-                )),
-                None => None,
-            };
-            store.users_transaction(|t| {
-                if !t.initialized() {
-                    if let Some((a, hash)) = admin {
-                        let user = accounts::new_record(
-                            &a.name,
-                            Some(&a.email),
-                            None,
-                            hash,
-                            Role::Admin,
-                            now,
-                        );
-                        if t.insert(user).is_ok() {
-                            tracing::info!(name = %a.name, "created the initial admin user");
-                            if a.password.0 == "admin" {
-                                tracing::warn!(
-                                    "the initial admin has the default password; change it"
-                                );
-                            }
-                        }
-                    }
-                    t.set_initialized();
-                }
-                Ok::<_, StoreError>(())
-            })?;
-        }
+        create_initial_admin(store, config.initial_admin.as_ref(), now)?;
         let key = match &config.jwt_secret {
             Some(s) if !s.0.is_empty() => s.0.as_bytes().to_vec(),
             _ => store.secret_or_insert(crate::store::tables::SECRET_JWT, || {
@@ -379,6 +346,44 @@ impl Auth {
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?
     }
+}
+
+/// On the store's first start only: creates `admin` (if any) and records that this was
+/// done, so the admin is never created again, even after being deleted.
+fn create_initial_admin(
+    store: &Store,
+    admin: Option<&InitialAdmin>,
+    now: i64,
+) -> Result<(), StartError> {
+    if store.users_transaction(|t| Ok::<_, StoreError>(t.initialized()))? {
+        return Ok(());
+    }
+    // Hashed before the transaction, which holds the users lock.
+    let hashed = match admin {
+        Some(a) => Some((
+            a,
+            password::hash(a.password.0.as_bytes()).map_err(StartError::Hash)?,
+        )),
+        None => None,
+    };
+    store.users_transaction(|t| {
+        if t.initialized() {
+            return Ok(());
+        }
+        t.set_initialized();
+        let Some((a, hash)) = hashed else {
+            return Ok(());
+        };
+        let user = accounts::new_record(&a.name, Some(&a.email), None, hash, Role::Admin, now);
+        if t.insert(user).is_ok() {
+            tracing::info!(name = %a.name, "created the initial admin user");
+            if a.password.0 == "admin" {
+                tracing::warn!("the initial admin has the default password; change it");
+            }
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    Ok(())
 }
 
 /// Most password hashes computed at once.

@@ -167,9 +167,11 @@ pub fn password_hash() -> String {
 pub struct Fixture {
     pub state: AppState,
     pub store: Arc<Store>,
-    /// Ids of the users `root` (Admin), `ro`, `agent`, `gone` (disabled), `victim`.
+    /// The only admin user, `root` (the others: `ro`, `agent`, `gone` (disabled), `victim`).
     pub admin: UserRecord,
+    /// Id of `victim`, the ReadOnly user that admin actions in the matrix act on.
     pub victim: u64,
+    /// Id of `victim-key`, the key the matrix deletes.
     pub victim_key: u64,
     creds: Vec<(Who, Credential)>,
     _dir: tempfile::TempDir,
