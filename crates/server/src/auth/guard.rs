@@ -56,11 +56,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
 pub enum Access {
     /// Any identity when auth is required; open otherwise.
     Any,
-    /// A logged-in user (session cookie); API keys get 403.
+    /// A logged-in user (session cookie); API keys get 403. Always enforced (these routes
+    /// exist only with internal auth).
     User,
-    /// Role Admin, user or key, when auth is required; open otherwise (only
-    /// `DELETE /api/apps` is registered without auth).
+    /// Role Admin, user or key. Always enforced (these routes exist only with internal
+    /// auth).
     Admin,
+    /// Role Admin when auth is required, open otherwise: `DELETE /api/apps`, which the
+    /// original refuses without auth (breaking its own UI) and Cinder has always allowed.
+    AdminIfRequired,
     /// Role Admin or Agent when ingestion auth is on; open otherwise.
     Ingest,
 }
@@ -103,7 +107,8 @@ pub async fn guard(State(g): State<Guard>, mut req: Request, next: Next) -> Resp
 fn check(g: &Guard, method: &Method, headers: &HeaderMap) -> Result<Option<Principal>, AppError> {
     let auth = g.state.auth();
     let enforced = match g.access {
-        Access::Any | Access::User | Access::Admin => auth.required(),
+        Access::Any | Access::AdminIfRequired => auth.required(),
+        Access::User | Access::Admin => true,
         Access::Ingest => auth.ingestion(),
     };
     if !enforced {
@@ -124,7 +129,7 @@ fn check(g: &Guard, method: &Method, headers: &HeaderMap) -> Result<Option<Princ
     let allowed = match g.access {
         Access::Any => true,
         Access::User => matches!(principal, Principal::User(_)),
-        Access::Admin => principal.role() == Role::Admin,
+        Access::Admin | Access::AdminIfRequired => principal.role() == Role::Admin,
         Access::Ingest => principal.role().may_ingest(),
     };
     if allowed {

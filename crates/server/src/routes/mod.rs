@@ -83,7 +83,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/api/apps",
             get(apps::apps_list)
                 .route_layer(api(Access::Any))
-                .merge(delete(apps::apps_delete).route_layer(api(Access::Admin))),
+                .merge(delete(apps::apps_delete).route_layer(api(Access::AdminIfRequired))),
         )
         .route("/healthz", any(meta::healthz))
         .route("/build", any(meta::build).layer(api(Access::Any)))
