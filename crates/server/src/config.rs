@@ -6,7 +6,10 @@
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand};
+
+use crate::auth::{AuthConfig, InitialAdmin, Role, SameSite, Secret};
 
 /// Cinder: continuous profiling, compatible with Pyroscope agents and its HTTP API.
 #[derive(Debug, Parser)]
@@ -69,6 +72,150 @@ pub struct ServerArgs {
     /// Log filter in `tracing` syntax, e.g. `info` or `cinder_server=debug`.
     #[arg(long, env = "PYROSCOPE_LOG_LEVEL", default_value = "info")]
     pub log_level: String,
+
+    #[command(flatten)]
+    pub auth: AuthArgs,
+}
+
+/// The auth flags (spec §5.1), named as in the original with their `PYROSCOPE_*` env vars.
+/// Boolean switches take Go's forms: `--flag`, `--flag=true`, `--flag=false` (and `1`/`0`,
+/// `yes`/`no`, `on`/`off`, in flags and env vars alike).
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Authentication")]
+pub struct AuthArgs {
+    /// Login/password authentication: the web app and every data route then need a
+    /// session or an API key, and /api/user, /api/users and /api/keys are served.
+    #[arg(
+        long = "auth.internal.enabled",
+        env = "PYROSCOPE_AUTH_INTERNAL_ENABLED",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub internal_enabled: bool,
+
+    /// Let anyone create an account on /signup (with --auth.signup-default-role).
+    #[arg(
+        long = "auth.internal.signup-enabled",
+        env = "PYROSCOPE_AUTH_INTERNAL_SIGNUP_ENABLED",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub signup_enabled: bool,
+
+    /// Create the initial admin user on the store's first start (never again, even if it
+    /// is deleted later). Change its password after the first login.
+    #[arg(
+        long = "auth.internal.admin.create",
+        env = "PYROSCOPE_AUTH_INTERNAL_ADMIN_CREATE",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "true",
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub admin_create: bool,
+
+    /// Name of the initial admin user.
+    #[arg(
+        long = "auth.internal.admin.name",
+        env = "PYROSCOPE_AUTH_INTERNAL_ADMIN_NAME",
+        default_value = "admin"
+    )]
+    pub admin_name: String,
+
+    /// E-mail address of the initial admin user.
+    #[arg(
+        long = "auth.internal.admin.email",
+        env = "PYROSCOPE_AUTH_INTERNAL_ADMIN_EMAIL",
+        default_value = "admin@localhost.local"
+    )]
+    pub admin_email: String,
+
+    /// Password of the initial admin user.
+    #[arg(
+        long = "auth.internal.admin.password",
+        env = "PYROSCOPE_AUTH_INTERNAL_ADMIN_PASSWORD",
+        default_value = "admin",
+        hide_env_values = true
+    )]
+    pub admin_password: Secret,
+
+    /// Role of users who sign up: ReadOnly, Agent or Admin.
+    #[arg(
+        long = "auth.signup-default-role",
+        env = "PYROSCOPE_AUTH_SIGNUP_DEFAULT_ROLE",
+        default_value = "ReadOnly"
+    )]
+    pub signup_default_role: String,
+
+    /// Uploads (/ingest, /push.v1.PusherService/Push) need an API key (Authorization:
+    /// Bearer psx-…, or Basic with the key as password) of role Agent or Admin. Works
+    /// without internal auth too, with keys created while it was on.
+    #[arg(
+        long = "auth.ingestion.enabled",
+        env = "PYROSCOPE_AUTH_INGESTION_ENABLED",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub ingestion_enabled: bool,
+
+    /// Key that signs session cookies (HS256). When empty, a random one is generated on
+    /// first start and kept in the store, so sessions survive restarts.
+    #[arg(
+        long = "auth.jwt-secret",
+        env = "PYROSCOPE_AUTH_JWT_SECRET",
+        hide_env_values = true
+    )]
+    pub jwt_secret: Option<Secret>,
+
+    /// Sessions expire this many days after login; 0: they last until logout, a password,
+    /// role or disabled change, or the end of the browser session.
+    #[arg(
+        long = "auth.login-maximum-lifetime-days",
+        env = "PYROSCOPE_AUTH_LOGIN_MAXIMUM_LIFETIME_DAYS",
+        default_value_t = 0
+    )]
+    pub login_maximum_lifetime_days: u32,
+
+    /// SameSite attribute of the session cookie: Lax, Strict or None (None implies Secure).
+    #[arg(
+        long = "auth.cookie-same-site",
+        env = "PYROSCOPE_AUTH_COOKIE_SAME_SITE",
+        default_value = "Lax"
+    )]
+    pub cookie_same_site: String,
+
+    /// Mark the session cookie Secure (sent over https only). It is also Secure when a
+    /// proxy reports https (X-Forwarded-Proto).
+    #[arg(
+        long = "auth.cookie-secure",
+        env = "PYROSCOPE_AUTH_COOKIE_SECURE",
+        value_name = "BOOL",
+        action = ArgAction::Set,
+        num_args = 0..=1,
+        require_equals = true,
+        default_value = "false",
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub cookie_secure: bool,
 }
 
 /// A configuration error, reported before the server starts.
@@ -80,6 +227,12 @@ pub enum ConfigError {
     /// The bind address could not be understood.
     #[error("invalid --api-bind-addr {0:?}: expected :PORT, HOST:PORT or IP:PORT")]
     BindAddr(String),
+    /// The signup role is not a role.
+    #[error("invalid --auth.signup-default-role {0:?}: expected ReadOnly, Agent or Admin")]
+    Role(String),
+    /// The SameSite attribute is not one.
+    #[error("invalid --auth.cookie-same-site {0:?}: expected Lax, Strict or None")]
+    SameSite(String),
 }
 
 /// Validated server configuration.
@@ -95,6 +248,8 @@ pub struct Config {
     pub settings: crate::Settings,
     /// Whether the server stores its own CPU profile.
     pub self_profiling: bool,
+    /// Authentication switches.
+    pub auth: AuthConfig,
 }
 
 impl ServerArgs {
@@ -114,6 +269,33 @@ impl ServerArgs {
                 retention: parse_retention(&self.retention)?,
             },
             self_profiling: !self.no_self_profiling,
+            auth: self.auth.resolve()?,
+        })
+    }
+}
+
+impl AuthArgs {
+    /// Validates the auth flags.
+    pub fn resolve(&self) -> Result<AuthConfig, ConfigError> {
+        let role = Role::parse(&self.signup_default_role)
+            .ok_or_else(|| ConfigError::Role(self.signup_default_role.clone()))?;
+        let same_site = SameSite::parse(&self.cookie_same_site)
+            .ok_or_else(|| ConfigError::SameSite(self.cookie_same_site.clone()))?;
+        Ok(AuthConfig {
+            internal: self.internal_enabled,
+            signup: self.signup_enabled,
+            signup_default_role: role,
+            initial_admin: self.admin_create.then(|| InitialAdmin {
+                name: self.admin_name.clone(),
+                email: self.admin_email.clone(),
+                password: self.admin_password.clone(),
+            }),
+            ingestion: self.ingestion_enabled,
+            jwt_secret: self.jwt_secret.clone().filter(|s| !s.0.is_empty()),
+            login_lifetime_days: self.login_maximum_lifetime_days,
+            cookie_same_site: same_site,
+            cookie_secure: self.cookie_secure,
+            ..AuthConfig::default()
         })
     }
 }
@@ -172,6 +354,41 @@ mod tests {
             Some(std::time::Duration::from_secs(86_400))
         );
         assert!(parse_retention("soon").is_err());
+    }
+
+    fn auth_of(args: &[&str]) -> Result<AuthConfig, ConfigError> {
+        let mut argv = vec!["cinder", "server"];
+        argv.extend_from_slice(args);
+        let Cli {
+            command: Command::Server(a),
+        } = Cli::try_parse_from(argv).unwrap();
+        a.auth.resolve()
+    }
+
+    #[test]
+    fn auth_switches_take_go_style_booleans() {
+        let on = auth_of(&["--auth.internal.enabled", "--auth.ingestion.enabled=1"]).unwrap();
+        assert!(on.internal && on.ingestion && !on.signup);
+        let off = auth_of(&["--auth.internal.admin.create=false"]).unwrap();
+        assert!(!off.internal && off.initial_admin.is_none());
+        let c = auth_of(&[
+            "--auth.cookie-same-site",
+            "strict",
+            "--auth.signup-default-role=agent",
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.cookie_same_site, c.signup_default_role),
+            (SameSite::Strict, Role::Agent)
+        );
+        assert!(matches!(
+            auth_of(&["--auth.signup-default-role", "Editor"]),
+            Err(ConfigError::Role(_))
+        ));
+        assert!(matches!(
+            auth_of(&["--auth.cookie-same-site", "sometimes"]),
+            Err(ConfigError::SameSite(_))
+        ));
     }
 
     #[test]

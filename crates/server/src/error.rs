@@ -23,6 +23,25 @@ pub enum AppError {
     /// A validation error of an `/api` route (400, JSON).
     #[error("{0}")]
     ApiBadRequest(String),
+    /// Validation errors of an `/api` route, all reported at once (400, JSON).
+    #[error("{}", .0.join("; "))]
+    Invalid(Vec<String>),
+    /// No valid identity where one is needed (401, JSON; the message is always the same).
+    #[error("invalid credentials")]
+    Unauthorized,
+    /// An identity without the role the route needs (403, JSON).
+    #[error("permission denied")]
+    Forbidden,
+    /// A session cookie used from another site (403, JSON).
+    #[error("cross-origin request refused")]
+    CrossOrigin,
+    /// Too many failed logins from this client or for this user name (429, JSON, with
+    /// `Retry-After`).
+    #[error("too many failed login attempts, try again later")]
+    TooManyRequests {
+        /// Seconds until the next attempt may succeed.
+        retry_after: u64,
+    },
     /// Not found (404, JSON).
     #[error("{0}")]
     NotFound(String),
@@ -46,7 +65,12 @@ pub enum AppError {
 impl AppError {
     fn status(&self) -> StatusCode {
         match self {
-            AppError::InvalidParameter(_) | AppError::ApiBadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::InvalidParameter(_) | AppError::ApiBadRequest(_) | AppError::Invalid(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::CrossOrigin => StatusCode::FORBIDDEN,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::BadBody(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -103,6 +127,19 @@ impl IntoResponse for AppError {
             }
             AppError::MethodNotAllowed => text(status, "method not allowed\n".to_string()),
             AppError::ApiBadRequest(m) | AppError::NotFound(m) => json_errors(status, &[m]),
+            AppError::Invalid(msgs) => {
+                let msgs: Vec<&str> = msgs.iter().map(String::as_str).collect();
+                json_errors(status, &msgs)
+            }
+            AppError::Unauthorized | AppError::Forbidden | AppError::CrossOrigin => {
+                json_errors(status, &[&self.to_string()])
+            }
+            AppError::TooManyRequests { retry_after } => {
+                let mut resp = json_errors(status, &[&self.to_string()]);
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+                resp
+            }
             AppError::Store(e) => {
                 tracing::error!(error = %e, "storage failure");
                 text(
@@ -146,5 +183,7 @@ mod tests {
         assert_eq!(AppError::InvalidParameter("x".into()).status(), 400);
         assert_eq!(AppError::BadBody("x".into()).status(), 422);
         assert_eq!(AppError::TooLarge("x".into()).status(), 413);
+        assert_eq!(AppError::Unauthorized.status(), 401);
+        assert_eq!(AppError::Forbidden.status(), 403);
     }
 }

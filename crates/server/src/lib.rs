@@ -4,6 +4,7 @@
 //!
 //! Modules:
 //! - [`config`]: flags and env vars → validated [`config::Config`].
+//! - [`auth`]: users, sessions, API keys, roles; the guards of the route table.
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
 //! - [`ingest`]: upload parsing (query, encodings, body formats, push) and the writer.
 //! - [`query`]: time expressions, the timeline grid, compiled selectors, render reads.
@@ -12,6 +13,7 @@
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 
+pub mod auth;
 pub mod build_info;
 pub mod config;
 pub mod error;
@@ -29,6 +31,7 @@ use cinder_profile::MaxNodes;
 
 pub use routes::assets::Assets;
 
+use auth::{Auth, AuthConfig, StartError};
 use ingest::{Limits, WriteQueue};
 use store::{Store, Write};
 
@@ -65,12 +68,30 @@ struct Inner {
     store: Arc<Store>,
     queue: WriteQueue,
     settings: Settings,
+    auth: Auth,
 }
 
 impl AppState {
-    /// State over an open store; starts the store's writer thread.
+    /// State over an open store with authentication off; starts the store's writer thread.
     #[must_use]
     pub fn new(assets: Assets, store: Arc<Store>, settings: Settings) -> Self {
+        Self::assemble(assets, store, settings, Auth::disabled())
+    }
+
+    /// State with the auth switches of `auth`: creates the initial admin on the store's
+    /// first start and loads (or generates and stores) the session signing key.
+    pub fn with_auth(
+        assets: Assets,
+        store: Arc<Store>,
+        settings: Settings,
+        auth: AuthConfig,
+    ) -> Result<Self, StartError> {
+        let now = unix_now();
+        let auth = Auth::start(auth, &store, now)?;
+        Ok(Self::assemble(assets, store, settings, auth))
+    }
+
+    fn assemble(assets: Assets, store: Arc<Store>, settings: Settings, auth: Auth) -> Self {
         let queue = WriteQueue::start(Arc::clone(&store));
         Self {
             inner: Arc::new(Inner {
@@ -78,8 +99,15 @@ impl AppState {
                 store,
                 queue,
                 settings,
+                auth,
             }),
         }
+    }
+
+    /// Authentication and authorization.
+    #[must_use]
+    pub fn auth(&self) -> &Auth {
+        &self.inner.auth
     }
 
     /// Where the web app's files come from.
@@ -115,10 +143,7 @@ impl AppState {
     /// Current unix time in seconds.
     #[must_use]
     pub fn now(&self) -> i64 {
-        let since = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap_or_default();
-        i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        unix_now()
     }
 
     /// Drops writes that start before the retention boundary (the original drops them
@@ -144,10 +169,16 @@ impl AppState {
     }
 }
 
+fn unix_now() -> i64 {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+}
+
 /// The complete HTTP application.
 pub fn app(state: AppState) -> Router {
-    let limits = state.limits();
-    routes::router(limits)
+    routes::router(&state)
         .with_state(state)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -62,13 +62,17 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(retention) = config.settings.retention {
         tokio::spawn(enforce_retention(Arc::clone(&store), retention));
     }
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(addr = %listener.local_addr()?, "cinder server listening");
-    let state = AppState::new(assets, Arc::clone(&store), config.settings);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
+    let state = AppState::with_auth(assets, Arc::clone(&store), config.settings, config.auth)
+        .context("starting authentication")?;
+    // Connect info gives handlers the client address (login throttling).
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
         .await?;
     stop_profiling.store(true, Ordering::Relaxed);
     tracing::info!("shut down cleanly");
@@ -94,27 +98,38 @@ async fn enforce_retention(store: Arc<Store>, retention: Duration) {
     }
 }
 
-/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Resolves on the first SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this
+/// is called, not when the future is first polled: `serve` may answer requests before it
+/// polls the shutdown future, and a SIGTERM arriving then would otherwise take the
+/// default action and kill the process without a clean shutdown.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
+    let handlers = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
+    };
+    async move {
+        #[cfg(unix)]
+        {
+            match handlers {
+                (Ok(mut int), Ok(mut term)) => tokio::select! {
+                    _ = int.recv() => tracing::info!("SIGINT received, shutting down"),
+                    _ = term.recv() => tracing::info!("SIGTERM received, shutting down"),
+                },
+                (int, term) => {
+                    let e = int.err().or(term.err()).map(|e| e.to_string());
+                    tracing::error!(error = ?e, "cannot listen for SIGINT/SIGTERM");
+                    std::future::pending::<()>().await;
+                }
             }
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("SIGINT received, shutting down"),
-        () = term => tracing::info!("SIGTERM received, shutting down"),
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("SIGINT received, shutting down");
+        }
     }
 }

@@ -1,12 +1,14 @@
 //! The server's integration tests, one binary:
 //! - `agents`: every captured request of a real agent, replayed and read back;
 //! - `api`: the data API over HTTP (ingest formats and errors, render shapes);
+//! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `store`: the embedded store through its public API.
 
 mod agents;
 mod api;
+mod auth;
 mod binary;
 mod http;
 mod store;

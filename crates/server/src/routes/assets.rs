@@ -2,6 +2,10 @@
 //! `index.html` for the app's client-side routes, and, like the original server, the same
 //! `index.html` with status 404 for any other path, so the app can render its own 404 page.
 //!
+//! When auth is required, app pages other than `/login`, `/signup` and `/forbidden` need
+//! a session (or API key): without one the browser is sent to `/login` (spec §2.15).
+//! Static files are always served.
+//!
 //! In a release binary built with the `embed` feature the files are compiled in
 //! (rust-embed); otherwise, and in tests, they are read from a directory.
 
@@ -10,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
@@ -80,8 +84,11 @@ fn safe_join(root: &Path, rel: &str) -> Option<PathBuf> {
         .then(|| root.join(rel))
 }
 
+/// App pages anyone may open, even when auth is required.
+const OPEN_ROUTES: &[&str] = &["login", "signup", "forbidden"];
+
 /// Fallback handler: a static file, or `index.html` (200 for app routes, 404 otherwise).
-pub async fn spa(State(state): State<AppState>, uri: Uri) -> Response {
+pub async fn spa(State(state): State<AppState>, uri: Uri, headers: HeaderMap) -> Response {
     let rel = uri.path().trim_start_matches('/');
     if !rel.is_empty() && !rel.ends_with('/') {
         if let Some(bytes) = state.assets().get(rel).await {
@@ -89,6 +96,12 @@ pub async fn spa(State(state): State<AppState>, uri: Uri) -> Response {
         }
     }
     let status = if is_app_route(rel) {
+        let first = rel.split('/').next().unwrap_or("");
+        if !OPEN_ROUTES.contains(&first) {
+            if let Some(refused) = crate::auth::guard::page(&state, &headers) {
+                return refused;
+            }
+        }
         StatusCode::OK
     } else {
         StatusCode::NOT_FOUND

@@ -1,12 +1,15 @@
 //! The embedded store: the only module that knows the storage engine (fjall, an LSM tree
 //! with lz4-compressed blocks). Handlers call [`Store`] methods with domain types; the key
-//! and value layout is in [`tables`], the time index arithmetic in [`segments`].
+//! and value layout is in [`tables`], the time index arithmetic in [`segments`]. Users,
+//! API keys and server secrets live in [`users`] and `keys.rs`.
 //!
 //! Durability: [`Store::write`] commits one atomic batch and fsyncs the journal before it
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
 
+mod keys;
 pub mod segments;
 pub mod tables;
+pub mod users;
 mod write;
 
 use std::collections::BTreeSet;
@@ -16,7 +19,10 @@ use std::sync::Mutex;
 use cinder_profile::Tree;
 use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode};
 
-pub use tables::{Aggregation, AppRecord, SeriesMeta, SeriesRecord, SlotCounts};
+pub use tables::{
+    Aggregation, ApiKeyRecord, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, UserRecord,
+};
+pub use users::{UserConflict, UsersTxn};
 pub use write::Write;
 
 use crate::query::timeline::Window;
@@ -61,8 +67,15 @@ pub struct Store {
     apps: Keyspace,
     trees: Keyspace,
     counts: Keyspace,
+    users: Keyspace,
+    users_by_name: Keyspace,
+    api_keys: Keyspace,
+    secrets: Keyspace,
     /// Serialises read-modify-write of slots and id allocation; reads never take it.
     write_lock: Mutex<()>,
+    /// Serialises changes to users, API keys and secrets (separate from `write_lock`, so
+    /// ingestion never waits for an account change).
+    users_lock: Mutex<()>,
 }
 
 impl std::fmt::Debug for Store {
@@ -91,8 +104,13 @@ impl Store {
             apps: ks(tables::APPS)?,
             trees: ks(tables::TREES)?,
             counts: ks(tables::COUNTS)?,
+            users: ks(tables::USERS)?,
+            users_by_name: ks(tables::USERS_BY_NAME)?,
+            api_keys: ks(tables::API_KEYS)?,
+            secrets: ks(tables::SECRETS)?,
             db,
             write_lock: Mutex::new(()),
+            users_lock: Mutex::new(()),
         };
         store.check_version()?;
         Ok(store)
@@ -311,6 +329,10 @@ impl Store {
             &self.apps,
             &self.trees,
             &self.counts,
+            &self.users,
+            &self.users_by_name,
+            &self.api_keys,
+            &self.secrets,
         ] {
             ks.rotate_memtable_and_wait()?;
             total += ks.disk_space();

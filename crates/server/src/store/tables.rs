@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::segments::Block;
+use crate::auth::Role;
 
 /// Version of the on-disk layout, stored under [`META_FORMAT_VERSION`] in `meta`.
 pub const FORMAT_VERSION: u32 = 1;
@@ -19,11 +20,28 @@ pub const APPS: &str = "apps";
 pub const TREES: &str = "trees";
 /// Keyspace `counts`: [`slot_key`] → [`SlotCounts`] (16 bytes), read alone by timelines.
 pub const COUNTS: &str = "counts";
+/// Keyspace `users`: [`id_key`] (user id, u64 BE) → [`UserRecord`] JSON.
+pub const USERS: &str = "users";
+/// Keyspace `users_by_name`: user name (UTF-8, exact case) → user id (u64 BE). Unique names.
+pub const USERS_BY_NAME: &str = "users_by_name";
+/// Keyspace `api_keys`: [`id_key`] (key id, u64 BE) → [`ApiKeyRecord`] JSON.
+pub const API_KEYS: &str = "api_keys";
+/// Keyspace `secrets`: secret name (UTF-8) → raw bytes. Only [`SECRET_JWT`] so far.
+pub const SECRETS: &str = "secrets";
 
 /// `meta` key of the layout version (u32 LE).
 pub const META_FORMAT_VERSION: &[u8] = b"format_version";
 /// `meta` key of the next series id to hand out (u64 LE).
 pub const META_NEXT_SERIES_ID: &[u8] = b"next_series_id";
+/// `meta` key of the next user id to hand out (u64 LE); ids are never reused.
+pub const META_NEXT_USER_ID: &[u8] = b"next_user_id";
+/// `meta` key of the next API key id to hand out (u64 LE); ids are never reused.
+pub const META_NEXT_API_KEY_ID: &[u8] = b"next_api_key_id";
+/// `meta` key present (value `[1]`) once the initial users were created, so a deleted
+/// default admin is never re-created.
+pub const META_USERS_INITIALIZED: &[u8] = b"users_initialized";
+/// `secrets` key of the HS256 key that signs session tokens (32 random bytes).
+pub const SECRET_JWT: &str = "jwt";
 
 /// How a series' trees combine over time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -138,6 +156,86 @@ impl SlotCounts {
         self.samples = self.samples.saturating_add(other.samples);
         self.writes = self.writes.saturating_add(other.writes);
     }
+}
+
+/// Value of the `users` keyspace. Times are unix seconds.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRecord {
+    /// Dense id, never reused.
+    pub id: u64,
+    /// Login name, unique.
+    pub name: String,
+    /// E-mail address, unique when set.
+    pub email: Option<String>,
+    /// Display name.
+    pub full_name: Option<String>,
+    /// Argon2id hash in PHC string form (`$argon2id$v=19$…`).
+    pub password_hash: String,
+    /// What the user may do.
+    pub role: Role,
+    /// Disabled users cannot log in and their sessions are refused.
+    pub is_disabled: bool,
+    /// Created by an external identity provider (never, so far; kept for the wire shape).
+    pub is_external: bool,
+    /// Creation time.
+    pub created_at: i64,
+    /// Last change of any field.
+    pub updated_at: i64,
+    /// Last password change.
+    pub password_changed_at: i64,
+    /// Session generation: sessions carry the value they were issued under, and any change
+    /// of role, password or the disabled flag bumps it, which invalidates older sessions.
+    pub session_epoch: u64,
+}
+
+/// The hash stays out of debug output (and so out of logs).
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("is_disabled", &self.is_disabled)
+            .field("session_epoch", &self.session_epoch)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Value of the `api_keys` keyspace. Only a digest of the secret is stored.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyRecord {
+    /// Dense id, never reused; also encoded in the key itself.
+    pub id: u64,
+    /// Unique name.
+    pub name: String,
+    /// What the key may do.
+    pub role: Role,
+    /// SHA-256 of the key's 32 random secret bytes, lowercase hex.
+    pub secret_sha256: String,
+    /// Creation time (unix seconds).
+    pub created_at: i64,
+    /// Expiry (unix seconds); `None` never expires.
+    pub expires_at: Option<i64>,
+}
+
+/// The digest stays out of debug output (and so out of logs).
+impl std::fmt::Debug for ApiKeyRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiKeyRecord")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Key of a user or API key record: the id, big-endian, so records list in id order.
+#[must_use]
+pub fn id_key(id: u64) -> [u8; 8] {
+    id.to_be_bytes()
 }
 
 /// Key of a slot in `trees` and `counts`: series id (u64 BE), level (u8), block start
