@@ -186,18 +186,22 @@ impl Row {
         self.offset.len()
     }
 
+    #[inline]
     fn start(&self, i: usize) -> u64 {
         self.offset.get(i).copied().unwrap_or(u64::MAX)
     }
 
+    #[inline]
     fn width(&self, i: usize) -> u64 {
         self.width.get(i).copied().unwrap_or(0)
     }
 
+    #[inline]
     fn end(&self, i: usize) -> u64 {
         self.start(i).saturating_add(self.width(i))
     }
 
+    #[inline]
     fn name(&self, i: usize) -> NameId {
         self.name.get(i).copied().unwrap_or(NameId::EMPTY)
     }
@@ -224,6 +228,7 @@ impl Row {
         lo..hi.max(lo)
     }
 
+    #[inline]
     fn is_thin(&self, i: usize, detail: Detail) -> bool {
         self.width(i) < detail.min_width.0
     }
