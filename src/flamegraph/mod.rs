@@ -12,7 +12,7 @@
 //!
 //! A page plugs it in like this:
 //!
-//! ```ignore
+//! ```text
 //! let fg = FlameGraphState::new(profile_signal, selected_function_signal);
 //! view! { <FlameGraph state=fg on_select_name=select_row search_input=search_ref/> }
 //! // elsewhere: fg.set_search(term), fg.search_stats(), fg.reset(), fg.can_reset()
