@@ -24,7 +24,11 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// Row 1 is `gc` on the first fifth and `main` on the rest; `main` has two children.
 fn profile() -> Arc<FlameProfile> {
-    let tree = Tree::from_folded("main;work 60\nmain;idle 20\ngc 20").0;
+    profile_of("main;work 60\nmain;idle 20\ngc 20")
+}
+
+fn profile_of(folded: &str) -> Arc<FlameProfile> {
+    let tree = Tree::from_folded(folded).0;
     Arc::new(FlameProfile::new(tree, "samples", 100, "gospy"))
 }
 
@@ -122,6 +126,12 @@ fn canvas_painter_draws_bars_in_their_package_colour() {
 
 /// Mounts a `<FlameGraph/>` of [`profile`] 400 px wide; returns its host and its state.
 fn mount() -> (HtmlElement, FlameGraphState) {
+    mount_profile(profile())
+}
+
+/// Mounts a search box and a `<FlameGraph/>` of `p`, 400 px wide, whose `/` key focuses
+/// the box.
+fn mount_profile(p: Arc<FlameProfile>) -> (HtmlElement, FlameGraphState) {
     let host: HtmlElement = document()
         .create_element("div")
         .unwrap()
@@ -132,13 +142,16 @@ fn mount() -> (HtmlElement, FlameGraphState) {
     let slot = std::rc::Rc::new(std::cell::Cell::new(None));
     let inner = slot.clone();
     leptos::mount::mount_to(host.clone(), move || {
-        let p = profile();
         let state = FlameGraphState::new(
             Signal::derive(move || Some(p.clone())),
             Signal::derive(|| None),
         );
         inner.set(Some(state));
-        view! { <FlameGraph state=state/> }
+        let input = NodeRef::<leptos::html::Input>::new();
+        view! {
+            <input node_ref=input class="search"/>
+            <FlameGraph state=state search_input=input/>
+        }
     })
     .forget();
     (host, slot.get().unwrap())
@@ -246,4 +259,53 @@ async fn click_zooms_search_greys_and_keys_move_the_focus_ring() {
         "no focus ring: {}",
         host.inner_html()
     );
+}
+
+fn dispatch_mouse(canvas: &HtmlCanvasElement, kind: &str, x: f64, y: f64) {
+    let rect = canvas.get_bounding_client_rect();
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_client_x((rect.left() + x) as i32);
+    init.set_client_y((rect.top() + y) as i32);
+    let ev = web_sys::MouseEvent::new_with_mouse_event_init_dict(kind, &init).unwrap();
+    canvas.dispatch_event(&ev).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn thin_bars_are_hoverable_and_slash_focuses_the_search_box() {
+    // 1 000 ticks on 400 px: the hundred 1-tick bars merge into one 40 px sliver.
+    let mut folded = String::from("wide 900\n");
+    for i in 0..100 {
+        folded.push_str(&format!("f{i:03} 1\n"));
+    }
+    let (host, _) = mount_profile(profile_of(&folded));
+    let canvas: HtmlCanvasElement = host
+        .query_selector("canvas")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(eventually(|| canvas.width() == 400).await);
+    dispatch_mouse(&canvas, "pointermove", 20.0, 30.0);
+    let tooltip = || {
+        host.query_selector(".flamegraph-tooltip")
+            .unwrap()
+            .and_then(|t| t.text_content())
+            .unwrap_or_default()
+    };
+    assert!(
+        eventually(|| tooltip().contains("100 nodes too small to draw")).await,
+        "tooltip: {:?}",
+        tooltip()
+    );
+    assert!(tooltip().contains("Largest"), "{}", tooltip());
+
+    // `/` anywhere outside an input focuses the page's search box.
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("/");
+    init.set_bubbles(true);
+    let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    document().body().unwrap().dispatch_event(&ev).unwrap();
+    let active = document().active_element().map(|e| e.class_name());
+    assert_eq!(active.as_deref(), Some("search"));
 }

@@ -6,8 +6,7 @@
 //! The canvas is only as tall as the scroll container's visible area: it sits `sticky` at
 //! the top of a spacer as tall as the whole chart, and every scroll repaints it with the
 //! new offset. So a chart thousands of rows deep never needs a giant canvas. Repaints are
-//! coalesced: any number of changes within one frame paint once, in
-//! `requestAnimationFrame`.
+//! coalesced by the reactive system: all changes made by one event paint once.
 
 use std::rc::Rc;
 
@@ -205,20 +204,14 @@ pub fn ChartCanvas(
     /// Overlays, absolutely positioned over the canvas.
     children: Children,
 ) -> impl IntoView {
+    // Effects already coalesce: all the changes of one task (a click, a keystroke, a scroll
+    // event) run this once, in the microtask after it. Painting right there rather than in
+    // the next animation frame keeps the frame itself free of the work.
     let draw: Rc<DrawFn> = Rc::new(draw);
-    let pending = StoredValue::new(false);
     Effect::new(move |_| {
         track();
         handle.geometry.track();
-        if pending.get_value() {
-            return;
-        }
-        pending.set_value(true);
-        let draw = Rc::clone(&draw);
-        request_animation_frame(move || {
-            pending.set_value(false);
-            paint_now(handle, &*draw);
-        });
+        paint_now(handle, &*draw);
     });
     observe_size(handle);
     let on_pointer = Rc::new(on_pointer);

@@ -3,7 +3,7 @@
 //! The work splits by what it may touch:
 //! - pure and native-tested: [`model`] (what is drawn, computed once per profile: the
 //!   [`cinder_profile::layout`], name colours, value formatter), [`viewport`] (zoom and focus
-//!   state, ticks ↔ CSS ↔ device pixels), [`palette`], [`format`], [`paint`] (one frame,
+//!   state, ticks ↔ CSS ↔ device pixels), [`palette`], [`format`](mod@format), [`paint`] (one frame,
 //!   through the [`painter::Painter`] trait), [`hit_test`] (pointer and keyboard), [`tooltip`];
 //! - browser only: `painter::CanvasPainter` (the only canvas API user), `chart_canvas` (the
 //!   canvas host: size, devicePixelRatio, scrolling, animation frames, pointer events),
@@ -12,7 +12,7 @@
 //!
 //! A page plugs it in like this:
 //!
-//! ```ignore
+//! ```text
 //! let fg = FlameGraphState::new(profile_signal, selected_function_signal);
 //! view! { <FlameGraph state=fg on_select_name=select_row search_input=search_ref/> }
 //! // elsewhere: fg.set_search(term), fg.search_stats(), fg.reset(), fg.can_reset()
@@ -196,7 +196,16 @@ mod component {
                 _ => {}
             }
         });
-        on_cleanup(move || listener.remove());
+        // A left click anywhere closes the menu (its own buttons act before this runs).
+        let close = window_event_listener(ev::click, move |_| {
+            if menu.get_untracked().is_some() {
+                menu.set(None);
+            }
+        });
+        on_cleanup(move || {
+            listener.remove();
+            close.remove();
+        });
     }
 
     fn overlay_style(rect: Option<CssRect>, look: &str) -> String {

@@ -120,6 +120,7 @@ pub struct Scene<'a> {
 impl Scene<'_> {
     /// The merge class of a name: "is highlighted" (always false without a highlight).
     pub fn class(&self) -> impl Fn(cinder_profile::NameId) -> bool + '_ {
+        #[inline]
         move |name| self.highlight.is_some_and(|m| m.contains(name))
     }
 }

@@ -16,7 +16,7 @@ use cinder_profile::{NameId, Ticks};
 
 use super::format::write_percent;
 use super::model::{Scene, TextFit};
-use super::painter::Painter;
+use super::painter::{DeviceRect as Rect, Painter};
 use super::palette::{Rgb, Rgba, DIM_ALPHA, GREY, LABEL};
 use super::viewport::{CssPx, DevicePx, Line, Viewport, LINE_HEIGHT};
 
@@ -46,14 +46,6 @@ pub struct PaintStats {
     pub labels: usize,
 }
 
-/// A rectangle in device pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Rect {
-    x: f64,
-    y: f64,
-    w: f64,
-    h: f64,
-}
 
 /// What a label says, resolved only when it is drawn.
 #[derive(Debug, Clone, Copy)]
@@ -95,6 +87,7 @@ impl Scratch {
 
     /// The batch of `color`, created (or recycled from an earlier frame) if new. A frame has
     /// a few dozen colours, so a scan beats hashing.
+    #[inline]
     fn slot(&mut self, color: Rgba) -> usize {
         if self.last < self.used && self.batches.get(self.last).is_some_and(|b| b.0 == color) {
             return self.last;
@@ -165,9 +158,7 @@ pub fn paint(
         painter.set_fill(*color);
         stats.colors += 1;
         stats.rects += rects.len();
-        for r in rects {
-            painter.fill_rect(DevicePx(r.x), DevicePx(r.y), DevicePx(r.w), DevicePx(r.h));
-        }
+        painter.fill_rects(rects);
     }
     draw_labels(scene, &frame, scratch, painter, &mut stats);
     stats
@@ -203,11 +194,13 @@ impl<'v> Frame<'v> {
     }
 
     /// Exact device x of a tick.
+    #[inline]
     fn exact(&self, tick: Ticks) -> f64 {
         (tick.0 as f64 - self.origin) * self.scale
     }
 
     /// Device x of a tick, clamped to the canvas and snapped to a pixel.
+    #[inline]
     fn x(&self, tick: Ticks) -> f64 {
         self.exact(tick).clamp(0.0, self.device_width).round()
     }
@@ -283,6 +276,7 @@ fn run_color(run: &Run) -> Rgba {
     }
 }
 
+#[inline]
 fn with_dim(color: Rgba, dim: bool) -> Rgba {
     if dim {
         let alpha = f64::from(color.alpha) / 255.0 * DIM_ALPHA;

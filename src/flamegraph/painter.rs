@@ -17,6 +17,19 @@ use super::viewport::DevicePx;
 pub const FONT_FAMILY: &str =
     "\"SF Mono\", \"SFMono-Regular\", Consolas, \"Liberation Mono\", Menlo, monospace";
 
+/// A rectangle in device pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DeviceRect {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
 /// A 2D drawing surface in device pixels.
 pub trait Painter {
     /// Clears `[0, width) × [0, height)` to transparent.
@@ -25,6 +38,13 @@ pub trait Painter {
     fn set_fill(&mut self, color: Rgba);
     /// Fills a rectangle with the current colour.
     fn fill_rect(&mut self, x: DevicePx, y: DevicePx, width: DevicePx, height: DevicePx);
+    /// Fills many rectangles with the current colour. A canvas does it as one path and one
+    /// fill, far cheaper than a `fillRect` each; the default fills them one by one.
+    fn fill_rects(&mut self, rects: &[DeviceRect]) {
+        for r in rects {
+            self.fill_rect(DevicePx(r.x), DevicePx(r.y), DevicePx(r.w), DevicePx(r.h));
+        }
+    }
     /// Sets the label font: [`FONT_FAMILY`] at `size`.
     fn set_font(&mut self, size: DevicePx);
     /// Advance width of one character of the current font.
@@ -120,7 +140,7 @@ mod canvas {
     use wasm_bindgen::JsCast;
     use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-    use super::{Painter, FONT_FAMILY};
+    use super::{DeviceRect, Painter, FONT_FAMILY};
     use crate::flamegraph::palette::Rgba;
     use crate::flamegraph::viewport::DevicePx;
 
@@ -167,6 +187,18 @@ mod canvas {
 
         fn fill_rect(&mut self, x: DevicePx, y: DevicePx, width: DevicePx, height: DevicePx) {
             self.ctx.fill_rect(x.0, y.0, width.0, height.0);
+        }
+
+        fn fill_rects(&mut self, rects: &[DeviceRect]) {
+            if let [r] = rects {
+                self.ctx.fill_rect(r.x, r.y, r.w, r.h);
+                return;
+            }
+            self.ctx.begin_path();
+            for r in rects {
+                self.ctx.rect(r.x, r.y, r.w, r.h);
+            }
+            self.ctx.fill();
         }
 
         fn set_font(&mut self, size: DevicePx) {

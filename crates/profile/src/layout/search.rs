@@ -81,6 +81,7 @@ impl Matches {
 
     /// True when nodes named `name` match.
     #[must_use]
+    #[inline]
     pub fn contains(&self, name: NameId) -> bool {
         get(&self.names, name.index())
     }
@@ -132,12 +133,14 @@ fn names_where(tree: &Tree, mut pred: impl FnMut(&str) -> bool) -> Vec<u64> {
     bits
 }
 
+#[inline]
 fn set(bits: &mut [u64], i: usize) {
     if let Some(word) = bits.get_mut(i / 64) {
         *word |= 1 << (i % 64);
     }
 }
 
+#[inline]
 fn get(bits: &[u64], i: usize) -> bool {
     bits.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
 }
