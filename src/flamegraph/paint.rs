@@ -46,7 +46,6 @@ pub struct PaintStats {
     pub labels: usize,
 }
 
-
 /// What a label says, resolved only when it is drawn.
 #[derive(Debug, Clone, Copy)]
 enum LabelText {
