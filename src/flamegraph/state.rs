@@ -64,6 +64,9 @@ pub struct FlameGraphState {
     view: RwSignal<ViewState>,
     fit: RwSignal<TextFit>,
     selected: RwSignal<Option<BarId>>,
+    /// Bumped by every user action that changes the view (click, keys, menu, reset), so a
+    /// page can tell the user's zooms from its own `set_zoom_path`.
+    touched: RwSignal<u64>,
     /// Counts of the highlight last painted, filled in a task after that frame.
     stats: RwSignal<Option<SearchStats>>,
     /// The highlight `stats` was (or is being) counted for.
@@ -111,6 +114,7 @@ impl FlameGraphState {
             view: RwSignal::new(ViewState::default()),
             fit: RwSignal::new(TextFit::Head),
             selected: RwSignal::new(None),
+            touched: RwSignal::new(0),
             stats: RwSignal::new(None),
             counted: StoredValue::new(None),
         }
@@ -171,8 +175,64 @@ impl FlameGraphState {
         self.stats.set(stats);
     }
 
+    /// How many view-changing user actions happened (reactive).
+    #[must_use]
+    pub fn user_actions(&self) -> u64 {
+        self.touched.get()
+    }
+
+    fn touch(&self) {
+        self.touched.update(|n| *n += 1);
+    }
+
+    /// The zoomed bar as the frame names from the root's child down, for the page's URL;
+    /// `None` when not zoomed, or zoomed into a run of merged thin bars (no single node).
+    #[must_use]
+    pub fn zoom_path(&self) -> Option<Vec<String>> {
+        let p = self.parts(true)?;
+        let target = p.view.zoom?;
+        let layout = &p.model.layout;
+        let bar = layout.bar(layout.find(target.row as usize, target.range.start)?)?;
+        if bar.range != target.range {
+            return None;
+        }
+        let node = p.model.tree().node(bar.node)?;
+        Some(node.stack().into_iter().map(String::from).collect())
+    }
+
+    /// After a user action: the zoomed node's path, or an empty path when nothing is
+    /// zoomed; `None` when zoomed into a run of merged bars (no path describes it).
+    #[must_use]
+    pub fn with_untracked_zoom_path(&self) -> Option<Vec<String>> {
+        untrack(|| match self.zoom_path() {
+            Some(path) => Some(path),
+            None if !self.can_reset() => Some(Vec::new()),
+            None => None,
+        })
+    }
+
+    /// Zooms to the node at `path` (frame names from the root's child down), as a link
+    /// asks; an empty or unknown path un-zooms.
+    pub fn set_zoom_path(&self, path: &[String]) {
+        let Some(model) = self.model.get_untracked() else {
+            return;
+        };
+        let m = &model.0;
+        let frames: Vec<&str> = path.iter().map(String::as_str).collect();
+        let target = Some(frames)
+            .filter(|f| !f.is_empty())
+            .and_then(|f| m.tree().find(&f))
+            .and_then(|node| m.layout.bar_of_node(m.tree(), node))
+            .and_then(|id| m.layout.bar(id))
+            .map(|bar| Target::of_bar(&bar));
+        if self.view.get_untracked().zoom != target {
+            self.view.update(|v| v.zoom = target);
+        }
+    }
+
     /// Un-zooms and un-focuses.
     pub fn reset(&self) {
+        self.touch();
         self.view.set(ViewState::default());
     }
 
@@ -184,6 +244,7 @@ impl FlameGraphState {
 
     /// "Collapse nodes above" the zoomed bar, if one is zoomed.
     pub fn collapse_above_zoomed(&self) {
+        self.touch();
         let Some(p) = self.parts(false) else {
             return;
         };
@@ -275,6 +336,7 @@ impl FlameGraphState {
 
     /// A click: zoom (or un-zoom) a bar or run; the header expands the collapsed levels.
     pub(crate) fn click(&self, hit: Hit) {
+        self.touch();
         let Some(p) = self.parts(false) else {
             return;
         };
@@ -293,6 +355,7 @@ impl FlameGraphState {
 
     /// Focus ("collapse nodes above") on what was hit.
     pub(crate) fn collapse_above(&self, hit: Hit) {
+        self.touch();
         if let Hit::Item(item) = hit {
             self.view.update(|v| v.collapse_above(Target::of(&item)));
         }
@@ -340,6 +403,7 @@ impl FlameGraphState {
     /// Handles a key; returns the line to scroll into view when it moved the selection, and
     /// `None` when the key is not the flamegraph's.
     pub(crate) fn key(&self, key: &str, geometry: Geometry) -> Option<Option<usize>> {
+        self.touch();
         let p = self.parts(false)?;
         let step = match key {
             "ArrowLeft" => Step::Left,

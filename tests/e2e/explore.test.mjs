@@ -155,3 +155,19 @@ test('sandwich view shows callers and callees of the selected function', async (
   assert.equal(await page.locator('#sandwich canvas').count(), 2);
   assert.equal(new URL(page.url()).searchParams.get('fn'), 'handle_request');
 });
+
+test('a zoomed node is in the URL: the link reopens zoomed and Back un-zooms', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/?query=${encodeURIComponent('shop.web.cpu{}')}&from=now-1h&until=now&view=flamegraph`);
+  await page.waitForFunction(() => window.fgBench && typeof window.fgBench.zoomPoint === 'function');
+  await page.waitForSelector('#flamegraph-pane canvas');
+  const point = await page.evaluate(() => window.fgBench.zoomPoint({ level: 2, offset: 0, total: 820, name: 'handle_request' }, 1000));
+  await page.mouse.click(point.x, point.y);
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('focus') === 'main;handle_request');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('#reset-view') && !document.querySelector('#reset-view').disabled);
+  assert.equal(new URL(page.url()).searchParams.get('focus'), 'main;handle_request');
+  await page.goBack();
+  await page.waitForFunction(() => !new URL(location.href).searchParams.get('focus'));
+  await page.waitForFunction(() => document.querySelector('#reset-view')?.disabled);
+});

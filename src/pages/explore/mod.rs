@@ -153,6 +153,28 @@ pub fn ExplorePage() -> impl IntoView {
         Signal::derive(move || loader.shown.with(|s| s.as_ref().map(|s| s.flame.clone())));
     let flame = FlameGraphState::new(flame_profile, selected);
     Effect::new(move |_| flame.set_search(state.with(|s| s.search.clone())));
+    // The zoomed node lives in the URL as `focus=a;b;c`: links open zoomed, and Back
+    // undoes a zoom. Each side only writes when the other differs, so they cannot loop.
+    Effect::new(move |_| {
+        let wanted = state.with(|s| s.focus.clone());
+        let _ = flame.is_empty(); // also re-apply when a profile arrives
+        if untrack(|| flame.zoom_path()).unwrap_or_default() != wanted {
+            flame.set_zoom_path(&wanted);
+        }
+    });
+    Effect::new(move |prev: Option<u64>| {
+        let actions = flame.user_actions();
+        if prev.is_some_and(|p| p != actions) {
+            if let Some(path) = flame.with_untracked_zoom_path() {
+                if state.with_untracked(|s| s.focus != path) {
+                    let mut s = state.get_untracked();
+                    s.focus = path;
+                    update.run((s, false));
+                }
+            }
+        }
+        actions
+    });
     let search_ref = NodeRef::<leptos::html::Input>::new();
     let select_fn = Callback::new(move |f: Option<String>| {
         let mut s = state.get_untracked();
