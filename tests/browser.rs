@@ -9,6 +9,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
+mod support;
+
+use support::eventually;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
@@ -25,29 +29,6 @@ fn mount_app() -> HtmlElement {
     document().body().unwrap().append_child(&host).unwrap();
     leptos::mount::mount_to(host.clone(), cinder_web::app::App).forget();
     host
-}
-
-/// Waits until `cond` holds, polling every 20 ms, for at most `limit`.
-async fn eventually(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
-    let mut waited = Duration::ZERO;
-    while waited < limit {
-        if cond() {
-            return true;
-        }
-        sleep(Duration::from_millis(20)).await;
-        waited += Duration::from_millis(20);
-    }
-    cond()
-}
-
-async fn sleep(d: Duration) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, d.as_millis() as i32)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 fn text_of(host: &HtmlElement, selector: &str) -> Option<String> {

@@ -20,6 +20,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{HtmlCanvasElement, HtmlElement};
 
+mod support;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// Row 1 is `gc` on the first fifth and `main` on the rest; `main` has two children.
@@ -51,25 +53,9 @@ fn rgb(c: Rgb) -> [u8; 4] {
     [c.0, c.1, c.2, 255]
 }
 
-async fn sleep(d: Duration) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, d.as_millis() as i32)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-}
-
 /// Waits until `cond` holds, polling every 20 ms, for at most 3 s.
-async fn eventually(mut cond: impl FnMut() -> bool) -> bool {
-    for _ in 0..150 {
-        if cond() {
-            return true;
-        }
-        sleep(Duration::from_millis(20)).await;
-    }
-    cond()
+async fn eventually(cond: impl FnMut() -> bool) -> bool {
+    support::eventually(Duration::from_secs(3), cond).await
 }
 
 #[wasm_bindgen_test]

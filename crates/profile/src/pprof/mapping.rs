@@ -43,6 +43,12 @@ impl Aggregation {
     }
 }
 
+impl serde::Serialize for Aggregation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl<'de> Deserialize<'de> for Aggregation {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         Ok(Aggregation::parse(&String::deserialize(d)?))

@@ -13,7 +13,7 @@ use super::body::{decode_error, gunzip, parse_multipart};
 use super::params::{BodyFormat, IngestParams};
 use super::{Limits, EXEMPLAR_LABELS};
 use crate::error::AppError;
-use crate::store::{Aggregation, SeriesMeta, Write};
+use crate::store::{SeriesMeta, Write};
 
 /// Parses an `/ingest` body into the writes it stands for. Nothing is stored here.
 pub async fn writes_for(
@@ -135,10 +135,7 @@ pub(super) fn og_write(
         spy_name: spy_name.to_string(),
         sample_rate: s.sample_rate,
         units: s.units,
-        aggregation: match s.aggregation {
-            pprof::Aggregation::Sum => Aggregation::Sum,
-            pprof::Aggregation::Average => Aggregation::Average,
-        },
+        aggregation: s.aggregation,
     };
     Write {
         key,

@@ -43,27 +43,9 @@ pub const META_USERS_INITIALIZED: &[u8] = b"users_initialized";
 /// `secrets` key of the HS256 key that signs session tokens (32 random bytes).
 pub const SECRET_JWT: &str = "jwt";
 
-/// How a series' trees combine over time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Aggregation {
-    /// Add up (CPU samples, allocations).
-    #[default]
-    Sum,
-    /// Average over the writes (in-use memory, goroutines).
-    Average,
-}
-
-impl Aggregation {
-    /// Reads the `aggregationType` parameter: `average`/`avg` average, anything else sums.
-    #[must_use]
-    pub fn parse(s: &str) -> Aggregation {
-        match s {
-            "average" | "avg" => Aggregation::Average,
-            _ => Aggregation::Sum,
-        }
-    }
-}
+/// How a series' trees combine over time: the profile model's own type, stored by name
+/// (`"sum"`, `"average"`).
+pub use cinder_profile::pprof::Aggregation;
 
 /// What is known about a series besides its data; the last write wins per field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
