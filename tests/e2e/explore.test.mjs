@@ -132,6 +132,8 @@ test('the flamegraph draws the profile, zooms on click and greys non-matches on 
   }, point);
   assert.notDeepEqual(before.slice(0, 3), [0, 0, 0], 'the bar is painted');
   assert.equal(await page.isDisabled('#reset-view'), true);
+  let renders = 0;
+  page.on('request', r => { if (r.url().includes('/render?')) renders += 1; });
   await page.mouse.click(point.x, point.y);
   await page.waitForFunction(() => !document.querySelector('#reset-view').disabled);
   await page.click('#reset-view');
@@ -141,6 +143,7 @@ test('the flamegraph draws the profile, zooms on click and greys non-matches on 
   await page.waitForFunction(() => document.querySelector('#search-stats')?.textContent.includes('1 match'));
   assert.match(await page.textContent('#search-stats'), /30\.00 % of samples/);
   assert.equal(new URL(page.url()).searchParams.get('search'), 'parse_json');
+  assert.equal(renders, 0, 'zoom and search must not refetch the profile');
   await page.reload();
   await page.waitForFunction(() => document.querySelector('#search-stats')?.textContent.includes('1 match'));
   assert.deepEqual(browser.problems, []);

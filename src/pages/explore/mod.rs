@@ -72,13 +72,17 @@ pub fn ExplorePage() -> impl IntoView {
             }
         }
     });
-    // Load whenever what is shown changes, or on refresh.
+    // Load when what is shown changes (query, range, profile URL) or on refresh; zoom,
+    // search, sort and view mode change only the URL and never refetch.
+    let source = Memo::new(move |_| {
+        state.with(|s| (s.query.clone(), s.range.clone(), s.profile_url.clone()))
+    });
     Effect::new(move |_| {
         refresh.track();
-        let s = state.get();
+        source.with(|_| ()); // read (not only track) so the lazy memo is computed
         let t = api::browser::now_secs();
         now.set(t);
-        loader.load_profile(&s, t);
+        loader.load_profile(&state.get_untracked(), t);
     });
 
     // `/` focuses the search box (unless the user is typing somewhere already).
