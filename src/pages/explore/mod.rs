@@ -114,7 +114,9 @@ pub fn ExplorePage() -> impl IntoView {
             )
         })
     });
-    let app = Signal::derive(move || state.with(|s| app_of(&s.query).unwrap_or_default()));
+    let app = Signal::from(Memo::new(move |_| {
+        state.with(|s| app_of(&s.query).unwrap_or_default())
+    }));
     let apps = Signal::derive(move || {
         loader.apps.with(|a| {
             a.as_ref()
@@ -152,11 +154,13 @@ pub fn ExplorePage() -> impl IntoView {
             .shown
             .with(|s| s.as_ref().is_some_and(|s| s.tree().total_ticks().0 == 0))
     };
-    let selected = Signal::derive(move || state.with(|s| s.selected.clone()));
+    let selected = Signal::from(Memo::new(move |_| state.with(|s| s.selected.clone())));
     let flame_profile =
         Signal::derive(move || loader.shown.with(|s| s.as_ref().map(|s| s.flame.clone())));
     let flame = FlameGraphState::new(flame_profile, selected);
-    Effect::new(move |_| flame.set_search(state.with(|s| s.search.clone())));
+    // Only a changed term reaches the flamegraph (setting it recomputes the matches).
+    let search_term = Memo::new(move |_| state.with(|s| s.search.clone()));
+    Effect::new(move |_| flame.set_search(search_term.get()));
     // The zoomed node lives in the URL as `focus=a;b;c`: links open zoomed, and Back
     // undoes a zoom. Each side only writes when the other differs, so they cannot loop.
     Effect::new(move |_| {
@@ -198,10 +202,10 @@ pub fn ExplorePage() -> impl IntoView {
                 />
                 <div class="spacer"></div>
                 <TimePicker
-                    range=Signal::derive(move || state.with(|s| s.range.clone()))
+                    range=Signal::from(Memo::new(move |_| state.with(|s| s.range.clone())))
                     label=range_label
                     offset_min=offset
-                    utc=Signal::derive(move || state.with(|s| s.utc))
+                    utc=Signal::from(Memo::new(move |_| state.with(|s| s.utc)))
                     browser_offset_min=browser_offset
                     now=now.into()
                     on_change=set_range
@@ -210,7 +214,7 @@ pub fn ExplorePage() -> impl IntoView {
                 <button class="btn" id="refresh" title="Refresh" on:click=move |_| refresh.update(|r| *r += 1)>"Refresh"</button>
             </div>
             <TagBar
-                query=Signal::derive(move || state.with(|s| s.query.clone()))
+                query=Signal::from(Memo::new(move |_| state.with(|s| s.query.clone())))
                 app=app
                 on_query=Callback::new(move |q: String| edit(|s, v| s.set_query(v), q, false))
             />
@@ -246,9 +250,9 @@ pub fn ExplorePage() -> impl IntoView {
                 <Show when=move || state.with(|s| s.view.shows_table())>
                     <FunctionTable
                         model=table_model
-                        sort=Signal::derive(move || state.with(|s| s.sort))
-                        search=Signal::derive(move || state.with(|s| s.search.clone()))
-                        selected=Signal::derive(move || state.with(|s| s.selected.clone()))
+                        sort=Signal::from(Memo::new(move |_| state.with(|s| s.sort)))
+                        search=Signal::from(Memo::new(move |_| state.with(|s| s.search.clone())))
+                        selected=Signal::from(Memo::new(move |_| state.with(|s| s.selected.clone())))
                         on_sort=Callback::new(move |c| { let mut s = state.get_untracked(); s.sort = s.sort.clicked(c); update.run((s, false)); })
                         on_select=select_fn
                         format_value=format_value
