@@ -156,15 +156,18 @@ impl Loader {
                 let shown = Shown::new(p);
                 let flame = Arc::clone(&shown.flame);
                 self.shown.set(Some(shown));
-                // The table (a pass over every node) waits until the flamegraph has painted.
-                set_timeout(
-                    move || {
-                        if self.latest.get_untracked() == id {
-                            self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
-                        }
-                    },
-                    Duration::ZERO,
-                );
+                // The table (a pass over every node) waits until the flamegraph has painted:
+                // a task queued from an animation frame runs after that frame is rendered.
+                request_animation_frame(move || {
+                    set_timeout(
+                        move || {
+                            if self.latest.get_untracked() == id {
+                                self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
+                            }
+                        },
+                        Duration::ZERO,
+                    );
+                });
             }
             Err(e) => self.error.set(Some(e)),
         }
