@@ -10,7 +10,7 @@ use leptos_router::path;
 
 use crate::api;
 use crate::components::layout::Shell;
-use crate::pages::{ComparisonPage, DiffPage, ExplorePage, NotFoundPage, SettingsPage};
+use crate::pages::{ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, SettingsPage};
 use crate::state::{ServerStatus, Theme};
 
 /// The user's theme preference, provided to every component.
@@ -50,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/comparison-diff") view=DiffPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/settings/*any") view=SettingsPage/>
+                    <Route path=path!("/login") view=LoginPage/>
                 </Routes>
             </Shell>
         </Router>
@@ -62,6 +63,7 @@ fn check_server(server: RwSignal<ServerStatus>) {
     spawn_local(async move {
         let status = match api::http::build_info().await {
             Ok(info) => ServerStatus::Connected(info),
+            Err(api::ApiError::Status(401 | 403, _)) => ServerStatus::NeedsLogin,
             Err(e) => ServerStatus::Unreachable(e.to_string()),
         };
         let retry = matches!(status, ServerStatus::Unreachable(_));

@@ -170,3 +170,10 @@ pub fn download_canvas_png(filename: &str, selector: &str) -> Result<(), String>
     let url = canvas.to_data_url().map_err(|e| format!("{e:?}"))?;
     download_url(filename, &url)
 }
+
+/// Loads `url` as a new page (after signing in, so every request carries the cookie).
+pub fn go_to(url: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.location().set_href(url);
+    }
+}

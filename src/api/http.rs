@@ -99,3 +99,17 @@ async fn ok_or_error(resp: Response) -> Result<Response, ApiError> {
     let body = resp.text().await.unwrap_or_default();
     Err(ApiError::Status(resp.status(), reason_from_body(&body)))
 }
+
+/// `POST /login` with a form body; the server sets the session cookie on success.
+pub async fn login(username: &str, password: &str) -> Result<(), ApiError> {
+    let body = encode(&[("username", username), ("password", password)]);
+    let req = Request::post("/login")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let resp = req
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    ok_or_error(resp).await.map(|_| ())
+}

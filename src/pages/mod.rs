@@ -3,10 +3,12 @@
 
 mod comparison;
 mod explore;
+mod login;
 mod not_found;
 mod settings;
 
 pub use comparison::{ComparisonPage, DiffPage};
 pub use explore::{ExplorePage, Shown};
+pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;

@@ -11,6 +11,8 @@ pub enum ServerStatus {
     Connecting,
     /// `/build` answered.
     Connected(BuildInfo),
+    /// The server answers but wants a login first (authentication is on).
+    NeedsLogin,
     /// The last attempt failed; the message says how.
     Unreachable(String),
 }
@@ -21,7 +23,9 @@ impl ServerStatus {
     pub fn footer_label(&self) -> String {
         match self {
             ServerStatus::Connected(info) => format!("Cinder {}", info.label()),
-            ServerStatus::Connecting | ServerStatus::Unreachable(_) => "Cinder".to_string(),
+            ServerStatus::Connecting | ServerStatus::NeedsLogin | ServerStatus::Unreachable(_) => {
+                "Cinder".to_string()
+            }
         }
     }
 
@@ -58,6 +62,11 @@ mod tests {
     #[test]
     fn banner_only_when_unreachable() {
         assert_eq!(ServerStatus::Connecting.banner(), None);
+        assert_eq!(
+            ServerStatus::NeedsLogin.banner(),
+            None,
+            "a login page is not an outage"
+        );
         let b = ServerStatus::Unreachable("HTTP 502".into())
             .banner()
             .unwrap();
