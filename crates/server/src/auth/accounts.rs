@@ -157,6 +157,26 @@ pub fn create(store: &Store, user: UserRecord) -> Result<UserRecord, AppError> {
     store.users_transaction(|t| t.insert(user).map_err(conflict))
 }
 
+/// Hashes a validated `new` user's password and stores the user with `role`. The hash is
+/// the slow part: call this inside `Auth::hashing`.
+pub fn create_from(
+    store: &Store,
+    new: &NewUser,
+    role: Role,
+    now: i64,
+) -> Result<UserRecord, AppError> {
+    let hash = super::password::hash(new.password.as_bytes()).map_err(AppError::Internal)?;
+    let record = new_record(
+        &new.name,
+        new.email.as_deref(),
+        new.full_name.as_deref(),
+        hash,
+        role,
+        now,
+    );
+    create(store, record)
+}
+
 /// Applies `patch` to user `id`; returns the updated user.
 pub fn update_profile(
     store: &Store,

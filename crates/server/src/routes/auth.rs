@@ -172,18 +172,7 @@ pub async fn signup_create(
     let role = accounts::validate_new(&new, Some(config.signup_default_role))?;
     let store = state.store();
     let now = state.now();
-    auth.hashing(move || {
-        let hash = password::hash(new.password.as_bytes()).map_err(AppError::Internal)?;
-        let record = accounts::new_record(
-            &new.name,
-            new.email.as_deref(),
-            new.full_name.as_deref(),
-            hash,
-            role,
-            now,
-        );
-        accounts::create(&store, record)
-    })
-    .await?;
+    auth.hashing(move || accounts::create_from(&store, &new, role, now))
+        .await?;
     Ok(StatusCode::OK.into_response())
 }

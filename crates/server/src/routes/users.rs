@@ -160,18 +160,7 @@ pub async fn users_create(
     let (store, now) = (state.store(), state.now());
     let user = state
         .auth()
-        .hashing(move || {
-            let hash = password::hash(new.password.as_bytes()).map_err(AppError::Internal)?;
-            let record = accounts::new_record(
-                &new.name,
-                new.email.as_deref(),
-                new.full_name.as_deref(),
-                hash,
-                role,
-                now,
-            );
-            accounts::create(&store, record)
-        })
+        .hashing(move || accounts::create_from(&store, &new, role, now))
         .await?;
     Ok((StatusCode::CREATED, Json((&user).into())))
 }
