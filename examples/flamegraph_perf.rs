@@ -64,14 +64,23 @@ fn main() {
     )
     .expect("meta json");
     let text = std::fs::read_to_string(&path).expect("profile");
-    let profile = time("parse JSON", || {
+    let profile = time("parse JSON (two-step path)", || {
         FlamebearerProfile::from_json(&text).expect("json")
     });
-    let fp = time("flamebearer → tree", || {
+    time("  then flamebearer → tree", || {
         FlameProfile::from_flamebearer(&profile).expect("single profile")
     });
     drop(profile);
-    let fp = Arc::new(fp);
+    let (profile, tree) = time("streamed JSON → tree (the app's)", || {
+        FlamebearerProfile::single_from_json(text.as_bytes()).expect("single profile")
+    });
+    let m = &profile.metadata;
+    let fp = Arc::new(FlameProfile::new(
+        tree,
+        &m.units,
+        m.sample_rate,
+        &m.spy_name,
+    ));
     let model = time("layout + colours + formatter", || {
         FlameModel::new(fp.clone())
     });
@@ -85,11 +94,6 @@ fn main() {
         drop(cinder_profile::layout::Layout::new(model.tree()))
     });
     println!("{:<34} {layout_ms:>9.2} ms (median of 5)", "layout alone");
-    let ranks_ms = median(5, || drop(model.tree().names().ranks()));
-    println!(
-        "{:<34} {ranks_ms:>9.2} ms (median of 5)",
-        "  of which name ranks"
-    );
     let colors_ms = median(5, || drop(NameColors::new(model.tree(), fp.spy)));
     println!("{:<34} {colors_ms:>9.2} ms (median of 5)", "name colours");
 

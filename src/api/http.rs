@@ -42,7 +42,7 @@ pub async fn render(
     from: i64,
     until: i64,
     max_nodes: u32,
-) -> Result<String, ApiError> {
+) -> Result<Vec<u8>, ApiError> {
     let url = format!(
         "/render?{}",
         encode(&[
@@ -53,7 +53,7 @@ pub async fn render(
             ("max-nodes", &max_nodes.to_string()),
         ])
     );
-    get_text(&url).await
+    fetch_bytes(&url).await
 }
 
 /// Any URL, as bytes: profiles opened with `?profile=URL`.

@@ -20,10 +20,10 @@ pub struct LoadedProfile {
 }
 
 impl LoadedProfile {
-    /// Decodes a `/render` (or exported) flamebearer JSON.
-    pub fn from_flamebearer_json(text: &str) -> Result<LoadedProfile, String> {
-        let fb = FlamebearerProfile::from_json(text).map_err(|e| e.to_string())?;
-        let tree = fb.tree().map_err(|e| e.to_string())?;
+    /// Decodes a `/render` (or exported) flamebearer JSON, streaming its levels into the
+    /// tree (the text is the largest thing the app ever holds; see `single_from_json`).
+    pub fn from_flamebearer_json(bytes: &[u8]) -> Result<LoadedProfile, String> {
+        let (fb, tree) = FlamebearerProfile::single_from_json(bytes).map_err(|e| e.to_string())?;
         Ok(LoadedProfile {
             tree,
             timeline: fb.timeline.as_ref().map(TimelineModel::new),
@@ -40,7 +40,7 @@ impl LoadedProfile {
             .and_then(|i| bytes.get(i..))
             .unwrap_or(&[]);
         if trimmed.first() == Some(&b'{') {
-            let mut p = Self::from_flamebearer_json(&String::from_utf8_lossy(bytes))?;
+            let mut p = Self::from_flamebearer_json(bytes)?;
             if p.meta.name.is_empty() {
                 p.meta.name = name.to_string();
             }
@@ -165,7 +165,7 @@ mod tests {
         let json = r#"{"version":1,"flamebearer":{"names":["total","a"],"levels":[[0,5,0,0],[0,5,5,1]],"numTicks":5,"maxSelf":5},
             "timeline":{"startTime":100,"samples":[0,6],"durationDelta":10,"watermarks":{}},
             "metadata":{"format":"single","spyName":"pyspy","sampleRate":100,"units":"samples","name":"a.cpu"}}"#;
-        let p = LoadedProfile::from_flamebearer_json(json).unwrap();
+        let p = LoadedProfile::from_flamebearer_json(json.as_bytes()).unwrap();
         assert_eq!(p.tree.total_ticks().0, 5);
         assert_eq!(p.timeline.unwrap().max_value(), 5);
         assert_eq!(p.meta.spy_name, "pyspy");

@@ -72,9 +72,13 @@ impl Tree {
                 out.push_str(&node.self_ticks().to_string());
                 out.push('\n');
             }
-            let mut kids: Vec<_> = node.children().collect();
-            kids.sort_unstable_by_key(|k| ranks.get(k.name_id().index()).copied());
-            queue.extend(kids.into_iter().map(|k| k.id()));
+            let mut kids: Vec<u32> = node.children().map(|k| k.id().0).collect();
+            let rank = |id: u32| {
+                let name = self.node(NodeId(id)).map(|n| n.name_id());
+                name.and_then(|n| ranks.get(n.index()).copied())
+            };
+            crate::sort::ids_by(&mut kids, &|a, b| rank(a).cmp(&rank(b)));
+            queue.extend(kids.into_iter().map(NodeId));
         }
         out
     }

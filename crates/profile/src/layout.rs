@@ -14,6 +14,7 @@
 //! single tick with the same merge rule, so what is drawn is what is hit. Search lives in
 //! [`Matches`].
 
+use std::cmp::Ordering;
 use std::ops::Range;
 
 use crate::tree::Tree;
@@ -200,14 +201,22 @@ impl Layout {
     /// the row invariants hold for any input.
     #[must_use]
     pub fn new(tree: &Tree) -> Layout {
-        let ranks = tree.names().ranks();
-        let other = tree.names().get("other");
-        let sort_key = |name: NameId| -> u32 {
-            if Some(name) == other {
-                u32::MAX
+        let names = tree.names();
+        let other = names.get("other");
+        // Layout order of two siblings: `other` last, then by name bytes, then by id.
+        let before = |a: u32, b: u32| -> Ordering {
+            let (na, nb) = (tree.rec(a).name, tree.rec(b).name);
+            let by_name = if na == nb {
+                Ordering::Equal
             } else {
-                ranks.get(name.index()).copied().unwrap_or(u32::MAX - 1)
-            }
+                (Some(na) == other).cmp(&(Some(nb) == other)).then_with(|| {
+                    names
+                        .resolve(na)
+                        .as_bytes()
+                        .cmp(names.resolve(nb).as_bytes())
+                })
+            };
+            by_name.then(a.cmp(&b))
         };
         let counts = nodes_per_depth(tree);
         let root = tree.root();
@@ -228,9 +237,13 @@ impl Layout {
                 let mut x = start.saturating_add(tree.rec(parent.0).self_).min(end);
                 kids.clear();
                 kids.extend(tree.children_ids(parent.0));
-                // Most nodes of big profiles have a single child: no sort to set up.
-                if kids.len() > 1 {
-                    kids.sort_unstable_by_key(|&c| (sort_key(tree.rec(c).name), c));
+                // Decoded flamebearers arrive in layout order, and most nodes of big
+                // profiles have one child: checking the order is linear, sorting is not.
+                let ordered = kids
+                    .windows(2)
+                    .all(|w| matches!(w, [a, b] if before(*a, *b) == Ordering::Less));
+                if !ordered {
+                    crate::sort::ids_by(&mut kids, &before);
                 }
                 for &child in &kids {
                     let rec = tree.rec(child);

@@ -76,6 +76,7 @@ pub mod names;
 pub mod pprof;
 mod render_text;
 pub mod selector;
+pub mod sort;
 pub mod table;
 pub mod tree;
 pub mod truncate;

@@ -147,10 +147,10 @@ impl Names {
     #[must_use]
     pub fn ranks(&self) -> Vec<u32> {
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();
-        order.sort_unstable_by(|a, b| {
-            self.resolve(NameId(*a))
+        crate::sort::ids_by(&mut order, &|a, b| {
+            self.resolve(NameId(a))
                 .as_bytes()
-                .cmp(self.resolve(NameId(*b)).as_bytes())
+                .cmp(self.resolve(NameId(b)).as_bytes())
         });
         let mut ranks = vec![0u32; order.len()];
         for (rank, id) in order.iter().enumerate() {

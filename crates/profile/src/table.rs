@@ -43,20 +43,19 @@ impl Tree {
     #[must_use]
     pub fn table(&self) -> Vec<FunctionRow> {
         let [per_name] = accumulate(self, |id| [(self.rec(id).total, self.rec(id).self_)]);
-        let mut rows: Vec<FunctionRow> = rows(self, &per_name)
+        let rows: Vec<FunctionRow> = rows(self, &per_name)
             .map(|(name, ticks)| FunctionRow {
                 name: name.to_owned(),
                 ticks,
             })
             .collect();
-        rows.sort_by(|a, b| {
+        crate::sort::stable_by(rows, &|a, b| {
             (b.ticks.total, b.ticks.self_ticks, &a.name).cmp(&(
                 a.ticks.total,
                 a.ticks.self_ticks,
                 &b.name,
             ))
-        });
-        rows
+        })
     }
 }
 
@@ -69,7 +68,7 @@ impl Diff {
             let (l, r) = (self.left(crate::NodeId(id)), self.right(crate::NodeId(id)));
             [(l.total.0, l.self_ticks.0), (r.total.0, r.self_ticks.0)]
         });
-        let mut out: Vec<DiffRow> = rows(tree, &left)
+        let out: Vec<DiffRow> = rows(tree, &left)
             .zip(rows(tree, &right))
             .map(|((name, left), (_, right))| DiffRow {
                 name: name.to_owned(),
@@ -77,11 +76,10 @@ impl Diff {
                 right,
             })
             .collect();
-        out.sort_by(|a, b| {
+        crate::sort::stable_by(out, &|a, b| {
             let key = |r: &DiffRow| r.left.total + r.right.total;
             key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name))
-        });
-        out
+        })
     }
 }
 

@@ -99,7 +99,9 @@ impl Tree {
             return vec![true; self.len()];
         };
         let mut order: Vec<u32> = (1..self.len() as u32).collect();
-        order.sort_unstable_by(|a, b| self.rec(*b).self_.cmp(&self.rec(*a).self_).then(a.cmp(b)));
+        crate::sort::ids_by(&mut order, &|a, b| {
+            self.rec(b).self_.cmp(&self.rec(a).self_).then(a.cmp(&b))
+        });
         let mut keep = vec![false; self.len()];
         let mut kept = 1;
         if let Some(root) = keep.first_mut() {

@@ -11,4 +11,5 @@ mod flamebearer;
 mod folded;
 mod pprof;
 mod props;
+mod stream;
 mod transform;

@@ -129,7 +129,7 @@ impl Loader {
                     Err(e) => Err(format!("cannot load {url}: {e}")),
                 },
                 None => match api::http::render(&query, from, until, MAX_NODES).await {
-                    Ok(text) => LoadedProfile::from_flamebearer_json(&text),
+                    Ok(bytes) => LoadedProfile::from_flamebearer_json(&bytes),
                     Err(e) => Err(e.to_string()),
                 },
             };

@@ -22,11 +22,11 @@ use crate::units::{NameId, NodeId, Ticks};
 type Ticks2 = (u64, u64);
 
 pub(super) fn single(fb: &Flamebearer) -> Result<Tree, DecodeError> {
-    Ok(Decoder::<1>::new(fb).run()?.0)
+    Ok(Decoder::<1>::from_wire(fb)?.finish().0)
 }
 
 pub(super) fn double(fb: &Flamebearer) -> Result<Diff, DecodeError> {
-    let (tree, sides) = Decoder::<2>::new(fb).run()?;
+    let (tree, sides) = Decoder::<2>::from_wire(fb)?.finish();
     let side = |s: usize| -> Vec<Side> {
         sides
             .iter()
@@ -53,9 +53,11 @@ struct Placed<const S: usize> {
     node: u32,
 }
 
-struct Decoder<'a, const S: usize> {
-    fb: &'a Flamebearer,
-    names: Vec<Option<NameId>>,
+/// Decodes levels one at a time, top down, so a streaming reader never holds them all
+/// (see [`super::stream`]). Names are interned up front with [`Decoder::set_names`].
+pub(super) struct Decoder<const S: usize> {
+    /// Tree name of each `names` index; index 0 (the root's) is never looked up.
+    names: Vec<NameId>,
     tree: Tree,
     /// Per tree name: the last (parent, child) it was attached under. While no duplicate
     /// sibling has been seen, every tree node comes from one wire node whose children are
@@ -66,6 +68,10 @@ struct Decoder<'a, const S: usize> {
     indexed: bool,
     /// Per tree node, the ticks of each side (kept only for double profiles).
     sides: Vec<[Ticks2; S]>,
+    /// The placed nodes of the last level decoded.
+    above: Vec<Placed<S>>,
+    /// Depth of the next level.
+    depth: usize,
 }
 
 /// One wire node: per side (x, total, self), plus the name index.
@@ -76,39 +82,81 @@ struct Bar<const S: usize> {
     name: u64,
 }
 
-impl<'a, const S: usize> Decoder<'a, S> {
+impl<const S: usize> Decoder<S> {
     const CHUNK: usize = 3 * S + 1;
 
-    fn new(fb: &'a Flamebearer) -> Self {
-        let nodes: usize = fb.levels.iter().map(|l| l.len() / Self::CHUNK).sum();
+    /// A decoder with room for `nodes` nodes.
+    pub(super) fn new(nodes: usize) -> Self {
         Decoder {
-            fb,
-            names: vec![None; fb.names.len()],
+            names: Vec::new(),
             tree: Tree::with_capacity(nodes),
             last_child: Vec::new(),
             indexed: false,
             sides: Vec::new(),
+            above: Vec::new(),
+            depth: 0,
         }
     }
 
-    fn run(mut self) -> Result<(Tree, Vec<[Ticks2; S]>), DecodeError> {
-        let Some(first) = self.fb.levels.first() else {
-            return Ok((self.tree, vec![[(0, 0); S]]));
+    fn from_wire(fb: &Flamebearer) -> Result<Self, DecodeError> {
+        let nodes: usize = fb.levels.iter().map(|l| l.len() / Self::CHUNK).sum();
+        let mut decoder = Decoder::new(nodes);
+        decoder.set_names(fb.names.iter().map(String::as_str));
+        for level in &fb.levels {
+            decoder.push_level(level)?;
+        }
+        Ok(decoder)
+    }
+
+    /// Interns the symbol table, in `names` order. Index 0 is the root's `"total"`,
+    /// which the tree names with the empty name instead.
+    pub(super) fn set_names<'n>(&mut self, names: impl Iterator<Item = &'n str>) {
+        self.names.clear();
+        for name in names {
+            self.push_name(name);
+        }
+    }
+
+    /// Interns the next entry of the symbol table.
+    pub(super) fn push_name(&mut self, name: &str) {
+        let id = if self.names.is_empty() {
+            NameId::EMPTY
+        } else {
+            self.tree.intern(name)
         };
-        if first.len() != Self::CHUNK {
+        self.names.push(id);
+    }
+
+    /// The tree (and per-side ticks) decoded so far.
+    pub(super) fn finish(self) -> (Tree, Vec<[Ticks2; S]>) {
+        let sides = if self.depth == 0 {
+            vec![[(0, 0); S]]
+        } else {
+            self.sides
+        };
+        (self.tree, sides)
+    }
+
+    /// Decodes the next level.
+    pub(super) fn push_level(&mut self, level: &[u64]) -> Result<(), DecodeError> {
+        let depth = self.depth;
+        self.depth += 1;
+        if depth > 0 {
+            let above = std::mem::take(&mut self.above);
+            self.above = self.level(depth, level, &above)?;
+            return Ok(());
+        }
+        if level.len() != Self::CHUNK {
             return Err(err(0, 0, "level 0 must hold exactly one node"));
         }
-        let root = self.bar(first, 0, 0, [0; S])?;
+        let root = self.bar(level, 0, 0, [0; S])?;
         self.record(NodeId::ROOT, &root.ticks);
-        let mut prev = vec![Placed {
+        self.above = vec![Placed {
             inner: inner(&root),
             end: root.end,
             node: 0,
         }];
-        for (depth, level) in self.fb.levels.iter().enumerate().skip(1) {
-            prev = self.level(depth, level, &prev)?;
-        }
-        Ok((self.tree, self.sides))
+        Ok(())
     }
 
     fn level(
@@ -215,23 +263,15 @@ impl<'a, const S: usize> Decoder<'a, S> {
     }
 
     /// The tree name of a `names` index; index 0 is the root's (empty) name.
-    fn name(&mut self, index: u64, depth: usize, i: usize) -> Result<NameId, DecodeError> {
+    fn name(&self, index: u64, depth: usize, i: usize) -> Result<NameId, DecodeError> {
         if index == 0 {
             return Ok(NameId::EMPTY);
         }
-        let slot = usize::try_from(index)
+        usize::try_from(index)
             .ok()
-            .and_then(|k| self.names.get_mut(k));
-        let Some(slot) = slot else {
-            return Err(err(depth, i, "name index outside names"));
-        };
-        if let Some(id) = *slot {
-            return Ok(id);
-        }
-        let text = self.fb.names.get(index as usize).map_or("", String::as_str);
-        let id = self.tree.intern(text);
-        *slot = Some(id);
-        Ok(id)
+            .and_then(|k| self.names.get(k))
+            .copied()
+            .ok_or_else(|| err(depth, i, "name index outside names"))
     }
 
     /// Adds a wire node's ticks to its tree node (sides summed) and, for double

@@ -182,12 +182,20 @@ impl<const S: usize, F: Fn(u32) -> [Ticks2; S]> Encoder<'_, F> {
                 }
             }
         }
-        kids.sort_unstable_by_key(|(child, _)| {
-            ranks
-                .get(self.tree.rec(*child).name.index())
-                .copied()
-                .unwrap_or(u32::MAX)
-        });
+        let rank = |i: usize| {
+            kids.get(i).map_or(u32::MAX, |(child, _)| {
+                let name = self.tree.rec(*child).name;
+                ranks.get(name.index()).copied().unwrap_or(u32::MAX)
+            })
+        };
+        if kids.len() > 1 {
+            let order = crate::sort::order_by(kids.len(), &|a, b| rank(a).cmp(&rank(b)));
+            let sorted: Vec<_> = order
+                .iter()
+                .filter_map(|&i| kids.get(i as usize).copied())
+                .collect();
+            *kids = sorted;
+        }
         let level = parent.level + 1;
         for &(child, ticks) in kids.iter() {
             stack.push(Pending {

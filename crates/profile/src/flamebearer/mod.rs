@@ -22,6 +22,7 @@
 mod decode;
 mod encode;
 mod json;
+mod stream;
 mod wire;
 
 pub use json::to_go_json;

@@ -208,13 +208,13 @@ impl<'p> Converter<'p> {
 
     /// The sample's string labels, sorted by key; numeric labels are ignored.
     fn labels(&self, sample: &proto::Sample) -> LabelSet {
-        let mut labels: LabelSet = sample
+        let labels: LabelSet = sample
             .label
             .iter()
             .filter(|l| l.str != 0)
             .map(|l| (self.string(l.key), self.string(l.str)))
             .collect();
-        labels.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut labels = crate::sort::stable_by(labels, &|a, b| a.0.cmp(&b.0));
         // Keep the last value of a repeated key.
         labels.reverse();
         labels.dedup_by(|a, b| a.0 == b.0);
@@ -269,8 +269,11 @@ impl Shape {
 
     /// The tree of one sample type: each leaf's stack inserted with its self ticks.
     fn tree_of(&self, selves: &FxHashMap<u32, u64>) -> Tree {
-        let mut leaves: Vec<(u32, u64)> = selves.iter().map(|(&leaf, &v)| (leaf, v)).collect();
-        leaves.sort_unstable();
+        let mut leaves: Vec<u32> = selves.keys().copied().collect();
+        crate::sort::ids_by(&mut leaves, &|a, b| a.cmp(&b));
+        let leaves = leaves
+            .into_iter()
+            .map(|leaf| (leaf, selves.get(&leaf).copied().unwrap_or(0)));
         let mut out = Tree::with_names(self.tree.names().clone());
         let mut path: Vec<NameId> = Vec::new();
         for (leaf, value) in leaves {

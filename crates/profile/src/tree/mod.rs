@@ -237,15 +237,15 @@ impl Tree {
     /// Children of `id` sorted by name (byte order), the order flamegraphs lay them out in.
     #[must_use]
     pub fn sorted_children(&self, id: NodeId) -> Vec<NodeId> {
-        let mut kids: Vec<NodeId> = self.children_ids(id.0).map(NodeId).collect();
-        kids.sort_unstable_by(|a, b| {
-            let (a, b) = (self.rec(a.0).name, self.rec(b.0).name);
+        let mut kids: Vec<u32> = self.children_ids(id.0).collect();
+        crate::sort::ids_by(&mut kids, &|a, b| {
+            let (a, b) = (self.rec(a).name, self.rec(b).name);
             self.names
                 .resolve(a)
                 .as_bytes()
                 .cmp(self.names.resolve(b).as_bytes())
         });
-        kids
+        kids.into_iter().map(NodeId).collect()
     }
 
     // ----- crate-internal building blocks -----
