@@ -133,8 +133,8 @@ impl FlameGraphState {
     }
 
     /// Match count and share of the search or highlighted function; `None` without one.
-    /// Counting visits every node, so it runs after the frame showing the matches: the
-    /// numbers follow the repaint by a task, and typing never waits for them.
+    /// Counting visits every node, so it runs after the frame showing the matches is on
+    /// screen: the numbers follow the repaint by a frame, and typing never waits for them.
     #[must_use]
     pub fn search_stats(&self) -> Option<SearchStats> {
         self.stats.get()
@@ -153,7 +153,11 @@ impl FlameGraphState {
         }
         self.counted.set_value(current.clone());
         let state = *self;
-        set_timeout(move || state.count(current), Duration::ZERO);
+        // A task queued from the next animation frame runs after that frame is on screen,
+        // so the highlight shows first and the count follows.
+        request_animation_frame(move || {
+            set_timeout(move || state.count(current), Duration::ZERO);
+        });
     }
 
     fn count(&self, matches: Option<Arc<Matches>>) {

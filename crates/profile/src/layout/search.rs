@@ -111,10 +111,7 @@ fn substring_names(tree: &Tree, query: &str) -> Option<Vec<u64>> {
         return None;
     }
     Some(if query.is_ascii() {
-        let needle = query.as_bytes();
-        names_where(tree, |name| {
-            contains_ignore_ascii_case(name.as_bytes(), needle)
-        })
+        ascii_matches(tree, query.as_bytes())
     } else {
         let needle = query.to_lowercase();
         names_where(tree, |name| name.to_lowercase().contains(&needle))
@@ -168,24 +165,95 @@ fn coverage(tree: &Tree, names: &[u64]) -> (usize, Ticks) {
     (nodes, ticks)
 }
 
-/// Substring search ignoring ASCII case, without allocating. Written as a plain loop: the
-/// wasm bundle is built for size, where iterator adapters and closures are not inlined.
-fn contains_ignore_ascii_case(haystack: &[u8], needle: &[u8]) -> bool {
-    let Some((&first, rest)) = needle.split_first() else {
-        return true;
-    };
-    let Some(last_start) = haystack.len().checked_sub(needle.len()) else {
-        return false;
-    };
-    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
-    for (i, &b) in haystack.iter().enumerate().take(last_start + 1) {
-        if b == lower || b == upper {
-            if let Some(window) = haystack.get(i + 1..i + needle.len()) {
-                if window.eq_ignore_ascii_case(rest) {
-                    return true;
-                }
-            }
+/// Names containing the ASCII `needle`, ignoring case: one scan over all the names' text
+/// (see [`Names::packed`](crate::names::Names::packed)) rather than one search per name.
+/// A hit that runs past the end of its name is not a match; after a match the scan jumps
+/// to the next name.
+fn ascii_matches(tree: &Tree, needle: &[u8]) -> Vec<u64> {
+    let (text, ends) = tree.names().packed();
+    let text = text.as_bytes();
+    let mut bits = vec![0u64; ends.len().div_ceil(64)];
+    let (mut pos, mut name) = (0, 0);
+    while let Some(start) = find_ignore_ascii_case(text, pos, needle) {
+        while ends.get(name).is_some_and(|&end| end <= start) {
+            name += 1;
+        }
+        let Some(&end) = ends.get(name) else { break };
+        if start + needle.len() <= end {
+            // The root's empty name never matches, and nothing else has id 0.
+            set(&mut bits, name);
+            pos = end;
+        } else {
+            pos = start + 1;
         }
     }
-    false
+    bits
+}
+
+/// First position at or after `from` where `needle` occurs in `hay`, ignoring ASCII case.
+/// Eight positions are tested at once: a word of the text at the candidate start is
+/// compared with the needle's first byte and a word at the candidate end with its last
+/// byte (a pair that rarely matches by chance, unlike a common first letter), and only
+/// positions passing both are compared in full.
+fn find_ignore_ascii_case(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let (&first, _) = needle.split_first()?;
+    let &last_byte = needle.last()?;
+    let last = hay.len().checked_sub(needle.len())?;
+    let (head, tail) = (Probe::new(first), Probe::new(last_byte));
+    let span = needle.len() - 1;
+    let full = |j: usize| {
+        hay.get(j..j + needle.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    };
+    let mut i = from;
+    while i + 8 <= last + 1 {
+        let (Some(a), Some(b)) = (word(hay, i), word(hay, i + span)) else {
+            break;
+        };
+        let mut hits = head.matches(a) & tail.matches(b);
+        while hits != 0 {
+            let j = i + (hits.trailing_zeros() / 8) as usize;
+            if full(j) {
+                return Some(j);
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    (i..=last).find(|&j| full(j))
+}
+
+/// The eight bytes of `hay` at `at`, little end first.
+#[inline]
+fn word(hay: &[u8], at: usize) -> Option<u64> {
+    let bytes: [u8; 8] = hay.get(at..at + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(bytes))
+}
+
+/// One needle byte, ready for word-wide comparison. For a letter, OR-ing 0x20 folds both
+/// cases onto the lower one and maps no other byte there; other bytes compare exactly.
+#[derive(Clone, Copy)]
+struct Probe {
+    fold: u64,
+    target: u64,
+}
+
+impl Probe {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+    fn new(byte: u8) -> Probe {
+        let fold = if byte.is_ascii_alphabetic() { 0x20 } else { 0 };
+        Probe {
+            fold: u64::from(fold) * Self::LOW,
+            target: u64::from(byte.to_ascii_lowercase() | fold) * Self::LOW,
+        }
+    }
+
+    /// 0x80 in each byte of `w` equal to the probe byte, 0 elsewhere (exact).
+    #[inline]
+    fn matches(self, w: u64) -> u64 {
+        let v = (w | self.fold) ^ self.target;
+        !(((v & Self::HIGH7).wrapping_add(Self::HIGH7)) | v | Self::HIGH7)
+    }
 }

@@ -333,3 +333,36 @@ proptest! {
         prop_assert_eq!(m.ticks, Ticks(outermost));
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The word-at-a-time scan over the packed names agrees with a per-name search, for
+    /// needles that straddle name boundaries, repeat, differ in case or are not letters.
+    #[test]
+    fn packed_ascii_search_matches_a_per_name_search(
+        names in prop::collection::vec("[a-cA-C.:_ ]{0,12}", 0..40),
+        needle in "[a-cA-C.:_ ]{1,4}",
+    ) {
+        let mut t = Tree::new();
+        for name in &names {
+            t.insert_stack([name.as_str(), "leaf"], Ticks(1));
+        }
+        let expected: Vec<&str> = t
+            .names()
+            .iter()
+            .filter(|(id, n)| {
+                *id != NameId::EMPTY && n.to_ascii_lowercase().contains(&needle.to_ascii_lowercase())
+            })
+            .map(|(_, n)| n)
+            .collect();
+        let m = Matches::substring(&t, &needle).unwrap();
+        let found: Vec<&str> = t
+            .names()
+            .iter()
+            .filter(|(id, _)| m.contains(*id))
+            .map(|(_, n)| n)
+            .collect();
+        prop_assert_eq!(found, expected);
+    }
+}
