@@ -21,12 +21,15 @@ use crate::tree::Tree;
 use crate::units::{NameId, NodeId, Ticks};
 
 mod drawn;
+mod row;
 mod search;
 #[cfg(test)]
 mod tests;
 
 pub use drawn::{Detail, Drawn, DrawnIter, Run};
 pub use search::{MatchStats, Matches};
+
+use row::Row;
 
 /// A half-open range of ticks, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -88,93 +91,6 @@ pub struct Bar {
     pub name: NameId,
 }
 
-/// One row as parallel arrays, sorted by offset.
-#[derive(Debug, Clone, Default)]
-struct Row {
-    offset: Vec<u64>,
-    width: Vec<u64>,
-    node: Vec<NodeId>,
-    name: Vec<NameId>,
-}
-
-impl Row {
-    fn with_capacity(n: usize) -> Row {
-        Row {
-            offset: Vec::with_capacity(n),
-            width: Vec::with_capacity(n),
-            node: Vec::with_capacity(n),
-            name: Vec::with_capacity(n),
-        }
-    }
-
-    fn push(&mut self, offset: u64, width: u64, node: NodeId, name: NameId) {
-        self.offset.push(offset);
-        self.width.push(width);
-        self.node.push(node);
-        self.name.push(name);
-    }
-
-    fn len(&self) -> usize {
-        self.offset.len()
-    }
-
-    #[inline]
-    fn start(&self, i: usize) -> u64 {
-        self.offset.get(i).copied().unwrap_or(u64::MAX)
-    }
-
-    #[inline]
-    fn width(&self, i: usize) -> u64 {
-        self.width.get(i).copied().unwrap_or(0)
-    }
-
-    #[inline]
-    fn end(&self, i: usize) -> u64 {
-        self.start(i).saturating_add(self.width(i))
-    }
-
-    #[inline]
-    fn name(&self, i: usize) -> NameId {
-        self.name.get(i).copied().unwrap_or(NameId::EMPTY)
-    }
-
-    /// First index whose bar satisfies `pred`, for a predicate that is false then true.
-    fn partition(&self, pred: impl Fn(usize) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if pred(mid) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        lo
-    }
-
-    /// Indexes of the bars intersecting `range`. Ends never decrease along a row (bars do not
-    /// overlap), so both bounds are binary searches.
-    fn span(&self, range: TickRange) -> Range<usize> {
-        let lo = self.partition(|i| self.end(i) > range.start.0);
-        let hi = self.partition(|i| self.start(i) >= range.end.0);
-        lo..hi.max(lo)
-    }
-
-    #[inline]
-    fn is_thin(&self, i: usize, detail: Detail) -> bool {
-        self.width(i) < detail.min_width.0
-    }
-
-    /// Whether bars `i` and `i + 1` belong to one run (see [`Detail`]).
-    fn linked(&self, i: usize, detail: Detail, class: &impl Fn(NameId) -> bool) -> bool {
-        let j = i + 1;
-        self.is_thin(i, detail)
-            && self.is_thin(j, detail)
-            && self.start(j).saturating_sub(self.end(i)) <= detail.max_gap.0
-            && class(self.name(i)) == class(self.name(j))
-    }
-}
-
 /// The rows of bars of one tree. Build it once per tree with [`Layout::new`].
 #[derive(Clone, Default)]
 pub struct Layout {
@@ -195,7 +111,7 @@ impl std::fmt::Debug for Layout {
 
 impl Layout {
     /// Lays out `tree`. O(n log k) for n nodes with up to k children each; the rows are
-    /// allocated at their exact size, so the layout costs 24 bytes per node.
+    /// allocated at their exact size: 12 to 24 bytes per node (see the `row` module).
     ///
     /// Malformed trees (children wider than their parent) are clamped into the parent, so
     /// the row invariants hold for any input.
@@ -220,7 +136,8 @@ impl Layout {
         };
         let counts = nodes_per_depth(tree);
         let root = tree.root();
-        let mut first = Row::with_capacity(1);
+        let wide = u32::try_from(root.total().0).is_err();
+        let mut first = Row::with_capacity(1, wide);
         first.push(0, root.total().0, NodeId::ROOT, root.name_id());
         let mut rows = Vec::with_capacity(counts.len());
         rows.push(first);
@@ -230,10 +147,10 @@ impl Layout {
             if capacity == 0 {
                 break;
             }
-            let mut next = Row::with_capacity(capacity);
-            let parents = prev.offset.iter().zip(&prev.width).zip(&prev.node);
-            for ((&start, &width), &parent) in parents {
-                let end = start.saturating_add(width);
+            let mut next = Row::with_capacity(capacity, wide);
+            for i in 0..prev.len() {
+                let Some(parent) = prev.node(i) else { continue };
+                let (start, end) = (prev.start(i), prev.end(i));
                 let mut x = start.saturating_add(tree.rec(parent.0).self_).min(end);
                 kids.clear();
                 kids.extend(tree.children_ids(parent.0));
@@ -309,7 +226,7 @@ impl Layout {
         Some(Bar {
             id,
             range: TickRange::new(Ticks(row.start(i)), Ticks(row.end(i))),
-            node: *row.node.get(i)?,
+            node: row.node(i)?,
             name: row.name(i),
         })
     }
@@ -349,7 +266,7 @@ impl Layout {
     #[must_use]
     pub fn bar_of_node(&self, tree: &Tree, node: NodeId) -> Option<BarId> {
         let row = tree.node(node)?.depth();
-        let index = self.rows.get(row)?.node.iter().position(|&n| n == node)?;
+        let index = self.rows.get(row)?.position(node)?;
         self.bar_at(row, index).map(|bar| bar.id)
     }
 
@@ -365,7 +282,7 @@ impl Layout {
         (0..at)
             .rev()
             .take(64)
-            .find(|&i| r.node.get(i) == Some(&parent))
+            .find(|&i| r.node(i) == Some(parent))
             .and_then(|i| self.bar_at(row, i))
             .map(|bar| bar.id)
     }

@@ -183,29 +183,8 @@ impl<F: Fn(NameId) -> bool> Iterator for DrawnIter<'_, F> {
             self.next = i + 1;
             return self.layout.bar_at(self.row, i).map(Drawn::Bar);
         }
-        // The hot loop of a frame: walk the thin neighbours with slice iterators (no bounds
-        // checks), carrying the run's end and class instead of re-reading them per pair.
         let class = (self.class)(r.name(i));
-        let mut end = r.end(i);
-        let mut last = i;
-        let tail = (i + 1)..self.end;
-        let (Some(offsets), Some(widths), Some(names)) = (
-            r.offset.get(tail.clone()),
-            r.width.get(tail.clone()),
-            r.name.get(tail),
-        ) else {
-            return None;
-        };
-        for ((&offset, &width), &name) in offsets.iter().zip(widths).zip(names) {
-            if width >= self.detail.min_width.0
-                || offset.saturating_sub(end) > self.detail.max_gap.0
-                || (self.class)(name) != class
-            {
-                break;
-            }
-            end = offset.saturating_add(width);
-            last += 1;
-        }
+        let last = r.run_end(i, self.end, self.detail, (class, &self.class));
         self.next = last + 1;
         self.layout.run(self.row, i, last, class)
     }

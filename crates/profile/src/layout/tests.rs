@@ -366,3 +366,18 @@ proptest! {
         prop_assert_eq!(found, expected);
     }
 }
+
+#[test]
+fn graphs_wider_than_u32_ticks_keep_exact_offsets() {
+    let big = 5_000_000_000u64;
+    let t = tree(&format!("a;b {big}\na;c 7\nd {big}"));
+    let layout = Layout::new(&t);
+    expect_test::expect![[r#"
+        0: total@0+10000000007
+        1: a@0+5000000007 d@5000000007+5000000000
+        2: b@0+5000000000 c@5000000000+7
+    "#]]
+    .assert_eq(&dump(&layout, &t));
+    let hit = layout.hit(2, 5_000_000_003.0, layout.full_range(), Detail::default(), no_class);
+    assert!(matches!(hit, Some(Drawn::Bar(b)) if t.names().resolve(b.name) == "c"));
+}
