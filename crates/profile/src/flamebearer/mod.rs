@@ -22,6 +22,7 @@
 mod decode;
 mod encode;
 mod json;
+mod json_scan;
 mod stream;
 mod wire;
 

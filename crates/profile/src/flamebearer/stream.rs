@@ -2,25 +2,25 @@
 //!
 //! [`FlamebearerProfile::from_json`] followed by [`FlamebearerProfile::tree`] holds the
 //! text, every `levels` integer as a `u64` and the tree at once: on a 500k-node profile
-//! that is most of the browser's memory, and the integers are written and read back once
-//! for nothing. Here serde hands each level to the [`Decoder`] as it is parsed, into one
-//! reused buffer, and names are interned as they are read (borrowed from the input when
-//! they have no escapes).
+//! that is most of the browser's memory, and every integer is written and read back for
+//! nothing. Here the `flamebearer` object is read by hand: names are interned as they are
+//! scanned (no string is allocated unless it has escapes), and each level is parsed into
+//! one reused buffer and handed to the [`Decoder`]. Everything else (metadata, timeline,
+//! unknown keys) is a small value whose extent is found here and which serde then reads.
 //!
 //! The result is the same tree as the two-step path, with the same errors, in the same
-//! precedence: JSON syntax, then `version`, then `format`, then the levels. `levels`
-//! normally follows `names` (the original writes them in that order); if it comes first,
-//! its levels are kept until the names arrive. The format is only known at `metadata`, after
-//! the levels, so levels are read as `single`; a `double` profile is then refused with the
-//! same format error as before.
+//! precedence: invalid JSON, then `version`, then `format`, then the levels (a level error
+//! is kept while the rest of the text is still checked). `levels` normally follows `names`
+//! (the original writes them in that order); if it comes first, its levels are kept until
+//! the names arrive. The format is only known at `metadata`, after the levels, so levels are
+//! read as `single`; a `double` profile is then refused with the usual format error.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserializer as _;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::decode::Decoder;
+use super::json_scan::{JsonResult, Scanner};
 use super::wire::{Annotation, Flamebearer, FlamebearerProfile, Format, Metadata, Timeline};
 use crate::error::DecodeError;
 use crate::tree::Tree;
@@ -29,13 +29,7 @@ impl FlamebearerProfile {
     /// Decodes a `single` profile's JSON: the tree, and the envelope with empty `names`
     /// and `levels` (everything else as [`FlamebearerProfile::from_json`] reads it).
     pub fn single_from_json(bytes: &[u8]) -> Result<(FlamebearerProfile, Tree), DecodeError> {
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let parsed = (&mut de)
-            .deserialize_map(ProfileVisitor {
-                nodes: node_estimate(bytes),
-            })
-            .and_then(|p| de.end().map(|()| p));
-        let (profile, tree) = parsed.map_err(|e| DecodeError::Json(e.to_string()))?;
+        let (profile, tree) = read_profile(&mut Scanner::new(bytes)).map_err(DecodeError::Json)?;
         if profile.version != 1 {
             return Err(DecodeError::Version(u64::from(profile.version)));
         }
@@ -55,57 +49,48 @@ fn node_estimate(bytes: &[u8]) -> usize {
     bytes.iter().filter(|&&b| b == b',').count() / 4 + 1
 }
 
-/// The profile, and the tree or the first level error (reported after JSON errors).
-type Parsed = (FlamebearerProfile, Result<Tree, DecodeError>);
-
-struct ProfileVisitor {
-    nodes: usize,
-}
-
-impl<'de> Visitor<'de> for ProfileVisitor {
-    type Value = Parsed;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a flamebearer profile object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
-        let mut profile = FlamebearerProfile::new(empty_flamebearer(), Metadata::default());
-        let (mut tree, mut metadata) = (None, None);
-        while let Some(key) = map.next_key::<Key>()? {
-            match key.0.as_str() {
-                "version" => profile.version = map.next_value()?,
-                "flamebearer" if tree.is_some() => {
-                    return Err(de::Error::duplicate_field("flamebearer"))
-                }
-                "metadata" if metadata.is_some() => {
-                    return Err(de::Error::duplicate_field("metadata"))
-                }
-                "flamebearer" => {
-                    let (fb, t) = map.next_value_seed(FlamebearerSeed { nodes: self.nodes })?;
-                    profile.flamebearer = fb;
-                    tree = Some(t);
-                }
-                "timeline" => profile.timeline = map.next_value::<Option<Timeline>>()?,
-                "groups" => {
-                    profile.groups = map.next_value::<Option<BTreeMap<String, Timeline>>>()?;
-                }
-                "heatmap" => profile.heatmap = map.next_value()?,
-                "leftTicks" => profile.left_ticks = map.next_value()?,
-                "rightTicks" => profile.right_ticks = map.next_value()?,
-                "metadata" => metadata = Some(map.next_value::<Metadata>()?),
-                "annotations" => {
-                    profile.annotations = map.next_value::<Option<Vec<Annotation>>>()?
-                }
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
+fn read_profile(
+    s: &mut Scanner<'_>,
+) -> JsonResult<(FlamebearerProfile, Result<Tree, DecodeError>)> {
+    let nodes = node_estimate(s.rest());
+    let mut profile = FlamebearerProfile::new(empty_flamebearer(), Metadata::default());
+    let (mut tree, mut metadata) = (None, None);
+    let mut seen: Vec<String> = Vec::new();
+    s.object(|s, key| {
+        if seen.iter().any(|k| *k == key) {
+            return Err(format!("duplicate field `{key}`"));
+        }
+        seen.push(key.to_owned());
+        match key {
+            "version" => profile.version = typed(s)?,
+            "flamebearer" => {
+                let (fb, t) = read_flamebearer(s, nodes)?;
+                profile.flamebearer = fb;
+                tree = Some(t);
+            }
+            "timeline" => profile.timeline = typed::<Option<Timeline>>(s)?,
+            "groups" => profile.groups = typed::<Option<BTreeMap<String, Timeline>>>(s)?,
+            "heatmap" => profile.heatmap = typed(s)?,
+            "leftTicks" => profile.left_ticks = typed(s)?,
+            "rightTicks" => profile.right_ticks = typed(s)?,
+            "metadata" => metadata = Some(typed::<Metadata>(s)?),
+            "annotations" => profile.annotations = typed::<Option<Vec<Annotation>>>(s)?,
+            _ => {
+                typed::<IgnoredAny>(s)?;
             }
         }
-        profile.metadata = metadata.ok_or_else(|| de::Error::missing_field("metadata"))?;
-        let tree = tree.ok_or_else(|| de::Error::missing_field("flamebearer"))?;
-        Ok((profile, tree))
-    }
+        Ok(())
+    })?;
+    s.end()?;
+    profile.metadata = metadata.ok_or("missing field `metadata`")?;
+    let tree = tree.ok_or("missing field `flamebearer`")?;
+    Ok((profile, tree))
+}
+
+/// The next value, read by serde (small values only: metadata, timelines, unknown keys).
+fn typed<T: DeserializeOwned>(s: &mut Scanner<'_>) -> JsonResult<T> {
+    let raw = s.skip_value()?;
+    serde_json::from_slice(raw).map_err(|e| e.to_string())
 }
 
 fn empty_flamebearer() -> Flamebearer {
@@ -117,104 +102,13 @@ fn empty_flamebearer() -> Flamebearer {
     }
 }
 
-/// An object key, borrowed when possible.
-struct Key(String);
-
-impl<'de> de::Deserialize<'de> for Key {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
-        d.deserialize_str(StrVisitor).map(Key)
-    }
-}
-
-struct StrVisitor;
-
-impl Visitor<'_> for StrVisitor {
-    type Value = String;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-        Ok(v.to_owned())
-    }
-}
-
-/// The `flamebearer` object: names and levels go to the decoder, the rest is kept.
-struct FlamebearerSeed {
-    nodes: usize,
-}
-
-impl<'de> DeserializeSeed<'de> for FlamebearerSeed {
-    type Value = (Flamebearer, Result<Tree, DecodeError>);
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for FlamebearerSeed {
-    type Value = (Flamebearer, Result<Tree, DecodeError>);
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a flamebearer object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut state = Levels {
-            decoder: Decoder::new(self.nodes),
-            error: None,
-            early: None,
-            buf: Vec::new(),
-        };
-        let mut fb = empty_flamebearer();
-        let (mut names, mut levels) = (false, false);
-        while let Some(key) = map.next_key::<Key>()? {
-            match key.0.as_str() {
-                "names" if names => return Err(de::Error::duplicate_field("names")),
-                "levels" if levels => return Err(de::Error::duplicate_field("levels")),
-                "names" => {
-                    map.next_value_seed(NamesSeed(&mut state.decoder))?;
-                    names = true;
-                    state.replay_early();
-                }
-                "levels" => {
-                    map.next_value_seed(LevelsSeed {
-                        state: &mut state,
-                        names_known: names,
-                    })?;
-                    levels = true;
-                }
-                "numTicks" => fb.num_ticks = map.next_value()?,
-                "maxSelf" => fb.max_self = map.next_value()?,
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-        }
-        if !names {
-            return Err(de::Error::missing_field("names"));
-        }
-        if !levels {
-            return Err(de::Error::missing_field("levels"));
-        }
-        let tree = match state.error {
-            Some(e) => Err(e),
-            None => Ok(state.decoder.finish().0),
-        };
-        Ok((fb, tree))
-    }
-}
-
-/// Decoding state shared by the `names` and `levels` readers.
+/// Decoding state of one `flamebearer` object.
 struct Levels {
     decoder: Decoder<1>,
     /// The first level error; later levels are parsed (for JSON errors) but not decoded.
     error: Option<DecodeError>,
     /// Levels read before `names` (unusual key order), decoded once names arrive.
     early: Option<Vec<Vec<u64>>>,
-    /// The level being parsed, reused.
-    buf: Vec<u64>,
 }
 
 impl Levels {
@@ -225,121 +119,66 @@ impl Levels {
             }
         }
     }
+}
 
-    fn replay_early(&mut self) {
-        if let Some(early) = self.early.take() {
-            for level in &early {
-                self.push(level);
+fn read_flamebearer(
+    s: &mut Scanner<'_>,
+    nodes: usize,
+) -> JsonResult<(Flamebearer, Result<Tree, DecodeError>)> {
+    let mut state = Levels {
+        decoder: Decoder::new(nodes),
+        error: None,
+        early: None,
+    };
+    let mut fb = empty_flamebearer();
+    let (mut names, mut levels) = (false, false);
+    let mut seen: Vec<String> = Vec::new();
+    let mut buf: Vec<u64> = Vec::new();
+    s.object(|s, key| {
+        if seen.iter().any(|k| *k == key) {
+            return Err(format!("duplicate field `{key}`"));
+        }
+        seen.push(key.to_owned());
+        match key {
+            "names" => {
+                s.array(|s| s.string(|name| state.decoder.push_name(name)))?;
+                names = true;
+                if let Some(early) = state.early.take() {
+                    for level in &early {
+                        state.push(level);
+                    }
+                }
+            }
+            "levels" => {
+                s.array(|s| {
+                    buf.clear();
+                    s.array(|s| s.u64().map(|v| buf.push(v)))?;
+                    if names {
+                        state.push(&buf);
+                    } else {
+                        state.early.get_or_insert_with(Vec::new).push(buf.clone());
+                    }
+                    Ok(())
+                })?;
+                levels = true;
+            }
+            "numTicks" => fb.num_ticks = s.u64()?,
+            "maxSelf" => fb.max_self = s.u64()?,
+            _ => {
+                typed::<IgnoredAny>(s)?;
             }
         }
-    }
-}
-
-struct NamesSeed<'a>(&'a mut Decoder<1>);
-
-impl<'de> DeserializeSeed<'de> for NamesSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for NamesSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of names")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(NameSeed(self.0))?.is_some() {}
         Ok(())
+    })?;
+    if !names {
+        return Err("missing field `names`".into());
     }
-}
-
-/// One name, interned without an owned copy.
-struct NameSeed<'a>(&'a mut Decoder<1>);
-
-impl<'de> DeserializeSeed<'de> for NameSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_str(self)
+    if !levels {
+        return Err("missing field `levels`".into());
     }
-}
-
-impl Visitor<'_> for NameSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a name")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        self.0.push_name(v);
-        Ok(())
-    }
-}
-
-struct LevelsSeed<'a> {
-    state: &'a mut Levels,
-    names_known: bool,
-}
-
-impl<'de> DeserializeSeed<'de> for LevelsSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for LevelsSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of levels")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        let state = self.state;
-        let mut buf = std::mem::take(&mut state.buf);
-        while seq.next_element_seed(LevelSeed(&mut buf))?.is_some() {
-            if self.names_known {
-                state.push(&buf);
-            } else {
-                state.early.get_or_insert_with(Vec::new).push(buf.clone());
-            }
-        }
-        state.buf = buf;
-        Ok(())
-    }
-}
-
-/// One level's integers, into a reused buffer.
-struct LevelSeed<'a>(&'a mut Vec<u64>);
-
-impl<'de> DeserializeSeed<'de> for LevelSeed<'_> {
-    type Value = ();
-
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_seq(self)
-    }
-}
-
-impl<'de> Visitor<'de> for LevelSeed<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an array of integers")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.0.clear();
-        while let Some(v) = seq.next_element::<u64>()? {
-            self.0.push(v);
-        }
-        Ok(())
-    }
+    let tree = match state.error {
+        Some(e) => Err(e),
+        None => Ok(state.decoder.finish().0),
+    };
+    Ok((fb, tree))
 }

@@ -378,6 +378,12 @@ fn graphs_wider_than_u32_ticks_keep_exact_offsets() {
         2: b@0+5000000000 c@5000000000+7
     "#]]
     .assert_eq(&dump(&layout, &t));
-    let hit = layout.hit(2, 5_000_000_003.0, layout.full_range(), Detail::default(), no_class);
+    let hit = layout.hit(
+        2,
+        5_000_000_003.0,
+        layout.full_range(),
+        Detail::default(),
+        no_class,
+    );
     assert!(matches!(hit, Some(Drawn::Bar(b)) if t.names().resolve(b.name) == "c"));
 }
