@@ -49,11 +49,11 @@ mod component {
 
     use super::chart_canvas::{ChartCanvas, ChartHandle, Pointer};
     use super::hit_test::Hit;
-    use super::paint::Scratch;
-    use super::painter::CanvasPainter;
+    use super::paint::{Scratch, FONT_SIZE};
+    use super::painter::{CanvasPainter, Painter as _};
     use super::state::{FlameGraphState, Geometry};
     use super::tooltip::{position, Tooltip};
-    use super::viewport::{CssPx, CssRect};
+    use super::viewport::{CssPx, CssRect, DevicePx};
 
     /// Something anchored at a viewport point: the hovered or right-clicked hit.
     type Anchored = Option<(Hit, (f64, f64))>;
@@ -89,6 +89,14 @@ mod component {
             state.after_paint();
         };
         let on_pointer = move |p: Pointer| pointer(state, handle, hover, menu, p);
+        // The first text measurement loads the font (about 10 ms): do it as soon as the
+        // canvas exists, while the profile is still on its way, not in the first frame.
+        Effect::new(move |_| {
+            if let Some(mut painter) = handle.canvas.get().as_ref().and_then(CanvasPainter::new) {
+                let dpr = window().device_pixel_ratio().max(0.1);
+                painter.set_font(DevicePx(FONT_SIZE.0 * dpr));
+            }
+        });
         global_keys(state, menu, search_input);
         super::bench::install(state, handle);
         let on_key = move |ev: web_sys::KeyboardEvent| {

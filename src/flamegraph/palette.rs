@@ -7,6 +7,8 @@
 //! original reads them) and taken modulo the 24-colour palette. Colours are computed once
 //! per distinct name ([`NameColors`]), never per bar or per frame.
 
+use std::sync::atomic::{AtomicU8, Ordering::Relaxed};
+
 use cinder_profile::{NameId, Tree};
 
 mod package;
@@ -160,38 +162,52 @@ fn color_at(index: u8) -> Rgb {
         .unwrap_or(PACKAGE_COLORS[0])
 }
 
-/// The package colour of every name of one tree, computed once when a profile loads.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The package colour of every name of one tree, each computed the first time it is drawn.
+#[derive(Debug)]
 pub struct NameColors {
-    index: Vec<u8>,
+    /// Palette index per name, [`UNSET`] until first drawn: a frame shows a few hundred
+    /// of a profile's tens of thousands of names, so colouring them all up front would
+    /// only delay the first paint. Atomic so the model can be shared; no ordering needed.
+    index: Vec<AtomicU8>,
+    spy: Spy,
 }
 
+/// Not yet computed (the palette has far fewer colours).
+const UNSET: u8 = u8::MAX;
+
 impl NameColors {
-    /// Colours of all names of `tree` under `spy`'s package rule. The root is shown as
-    /// `total` and coloured as such.
+    /// Colours of the names of `tree` under `spy`'s package rule, computed on first use.
+    /// The root is shown as `total` and coloured as such.
     #[must_use]
     pub fn new(tree: &Tree, spy: Spy) -> NameColors {
-        let index = tree
-            .names()
-            .iter()
-            .map(|(id, name)| {
-                let name = if id == NameId::EMPTY { "total" } else { name };
-                package_color_index(package_name(spy, name))
-            })
-            .collect();
-        NameColors { index }
+        let index = (0..tree.names().len()).map(|_| AtomicU8::new(UNSET)).collect();
+        NameColors { index, spy }
     }
 
-    /// The palette index of `name`.
+    /// The palette index of `name` in `tree` (the tree these colours were made for).
     #[must_use]
-    pub fn index(&self, name: NameId) -> u8 {
-        self.index.get(name.index()).copied().unwrap_or(0)
+    pub fn index(&self, tree: &Tree, name: NameId) -> u8 {
+        let Some(slot) = self.index.get(name.index()) else {
+            return 0;
+        };
+        match slot.load(Relaxed) {
+            UNSET => {
+                let text = match tree.names().resolve(name) {
+                    "" if name == NameId::EMPTY => "total",
+                    n => n,
+                };
+                let index = package_color_index(package_name(self.spy, text));
+                slot.store(index, Relaxed);
+                index
+            }
+            index => index,
+        }
     }
 
-    /// The colour of `name`.
+    /// The colour of `name` in `tree`.
     #[must_use]
-    pub fn color(&self, name: NameId) -> Rgb {
-        color_at(self.index(name))
+    pub fn color(&self, tree: &Tree, name: NameId) -> Rgb {
+        color_at(self.index(tree, name))
     }
 }
 

@@ -112,10 +112,10 @@ fn same_package_same_colour() {
     let colors = NameColors::new(&tree, Spy::Go);
     let id = |n| tree.names().get(n).unwrap();
     assert_eq!(
-        colors.color(id("runtime.mallocgc")),
-        colors.color(id("runtime.memmove"))
+        colors.color(&tree, id("runtime.mallocgc")),
+        colors.color(&tree, id("runtime.memmove"))
     );
-    assert_eq!(colors.color(NameId::EMPTY), package_color(Spy::Go, "total"));
+    assert_eq!(colors.color(&tree, NameId::EMPTY), package_color(Spy::Go, "total"));
 }
 
 /// HSL to RGB as CSS defines it, to check the first eight palette entries.
