@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 
-use std::time::Duration;
 
 use cinder_profile::layout::{BarId, MatchStats, Matches, TickRange};
 use cinder_profile::Ticks;
@@ -153,10 +152,10 @@ impl FlameGraphState {
         }
         self.counted.set_value(current.clone());
         let state = *self;
-        // A task queued from the next animation frame runs after that frame is on screen,
-        // so the highlight shows first and the count follows.
+        // The first idle period after the next animation frame comes once that frame is on
+        // screen, so the highlight shows first and the count follows.
         request_animation_frame(move || {
-            set_timeout(move || state.count(current), Duration::ZERO);
+            request_idle_callback(move || state.count(current.clone()));
         });
     }
 

@@ -156,17 +156,16 @@ impl Loader {
                 let shown = Shown::new(p);
                 let flame = Arc::clone(&shown.flame);
                 self.shown.set(Some(shown));
-                // The table (a pass over every node) waits until the flamegraph has painted:
-                // a task queued from an animation frame runs after that frame is rendered.
+                // The table (a pass over every node, then a sort) waits until the flamegraph
+                // is on screen: the first idle period after the next animation frame. (A
+                // plain task queued from that frame could still run before the frame's own
+                // follow-up work.)
                 request_animation_frame(move || {
-                    set_timeout(
-                        move || {
-                            if self.latest.get_untracked() == id {
-                                self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
-                            }
-                        },
-                        Duration::ZERO,
-                    );
+                    request_idle_callback(move || {
+                        if self.latest.get_untracked() == id {
+                            self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
+                        }
+                    });
                 });
             }
             Err(e) => self.error.set(Some(e)),
