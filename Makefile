@@ -12,7 +12,7 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 STEP := scripts/step.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bootstrap-build bootstrap-test clean
+.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bootstrap-build bootstrap-test clean
 
 run: build
 	./target/release/cinder server $(ARGS)
@@ -54,6 +54,12 @@ test-wasm:
 # Profile model timings compiled to wasm32 in headless Chromium (release build).
 bench-wasm:
 	@$(STEP) bench-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --release --test wasm_perf -- --nocapture
+
+# JS heap + wasm memory of the app holding the render benchmark's 100k and 500k profiles.
+BENCH_PROFILES := target/bench-profiles
+bench-memory: build
+	python3 ../shared/bench/render/gen/gen_profiles.py --out $(BENCH_PROFILES) 100000 500000
+	@$(STEP) bench-memory bash -c 'cd tests/e2e && node bench-memory.mjs ../../$(BENCH_PROFILES)/100000.json ../../$(BENCH_PROFILES)/500000.json'
 
 test-e2e:
 	@$(STEP) test-e2e bash -c 'cd tests/e2e && node --test'
