@@ -267,7 +267,11 @@ fn bar_color(scene: &Scene<'_>, bar: &Bar, highlighted: bool) -> Rgba {
     if scene.highlight.is_some() && !highlighted {
         GREY
     } else {
-        scene.model.colors.color(scene.model.tree(), bar.name).opaque()
+        scene
+            .model
+            .colors
+            .color(scene.model.tree(), bar.name)
+            .opaque()
     }
 }
 

@@ -180,7 +180,9 @@ impl NameColors {
     /// The root is shown as `total` and coloured as such.
     #[must_use]
     pub fn new(tree: &Tree, spy: Spy) -> NameColors {
-        let index = (0..tree.names().len()).map(|_| AtomicU8::new(UNSET)).collect();
+        let index = (0..tree.names().len())
+            .map(|_| AtomicU8::new(UNSET))
+            .collect();
         NameColors { index, spy }
     }
 

@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 
-
 use cinder_profile::layout::{BarId, MatchStats, Matches, TickRange};
 use cinder_profile::Ticks;
 use leptos::prelude::*;

@@ -115,7 +115,10 @@ fn same_package_same_colour() {
         colors.color(&tree, id("runtime.mallocgc")),
         colors.color(&tree, id("runtime.memmove"))
     );
-    assert_eq!(colors.color(&tree, NameId::EMPTY), package_color(Spy::Go, "total"));
+    assert_eq!(
+        colors.color(&tree, NameId::EMPTY),
+        package_color(Spy::Go, "total")
+    );
 }
 
 /// HSL to RGB as CSS defines it, to check the first eight palette entries.
