@@ -177,3 +177,11 @@ pub fn go_to(url: &str) {
         let _ = w.location().set_href(url);
     }
 }
+
+/// Runs `f` once the next frame is on screen: in the first idle period after that frame's
+/// animation callbacks. For work that must not delay a paint the user is waiting for (the
+/// function table after a profile loads, the match counts after a search). A plain task
+/// queued from the frame could still run before the frame's own follow-up work.
+pub fn after_next_frame(f: impl Fn() + 'static) {
+    leptos::prelude::request_animation_frame(move || leptos::prelude::request_idle_callback(f));
+}

@@ -151,11 +151,8 @@ impl FlameGraphState {
         }
         self.counted.set_value(current.clone());
         let state = *self;
-        // The first idle period after the next animation frame comes once that frame is on
-        // screen, so the highlight shows first and the count follows.
-        request_animation_frame(move || {
-            request_idle_callback(move || state.count(current.clone()));
-        });
+        // The highlight shows first and the count follows.
+        crate::api::browser::after_next_frame(move || state.count(current.clone()));
     }
 
     fn count(&self, matches: Option<Arc<Matches>>) {

@@ -134,7 +134,12 @@ impl Names {
 
     /// All names with their ids, in id order.
     pub fn iter(&self) -> impl Iterator<Item = (NameId, &str)> {
-        self.iter_inner()
+        let mut start = 0;
+        self.ends.iter().enumerate().map(move |(i, &end)| {
+            let name = self.text.get(start..end).unwrap_or("");
+            start = end;
+            (NameId(i as u32), name)
+        })
     }
 
     /// All names back to back, and where each one ends (name `i` is
@@ -144,17 +149,8 @@ impl Names {
         (&self.text, &self.ends)
     }
 
-    fn iter_inner(&self) -> impl Iterator<Item = (NameId, &str)> {
-        let mut start = 0;
-        self.ends.iter().enumerate().map(move |(i, &end)| {
-            let name = self.text.get(start..end).unwrap_or("");
-            start = end;
-            (NameId(i as u32), name)
-        })
-    }
-
-    /// For each id, its position when all names are sorted byte-wise: children are laid out
-    /// in this order, so sorting by rank equals sorting by name without string compares.
+    /// For each id, its position when all names are sorted byte-wise: the encoders sort
+    /// siblings by rank, which equals sorting by name without string compares.
     #[must_use]
     pub fn ranks(&self) -> Vec<u32> {
         let mut order: Vec<u32> = (0..self.ends.len() as u32).collect();

@@ -157,15 +157,11 @@ impl Loader {
                 let flame = Arc::clone(&shown.flame);
                 self.shown.set(Some(shown));
                 // The table (a pass over every node, then a sort) waits until the flamegraph
-                // is on screen: the first idle period after the next animation frame. (A
-                // plain task queued from that frame could still run before the frame's own
-                // follow-up work.)
-                request_animation_frame(move || {
-                    request_idle_callback(move || {
-                        if self.latest.get_untracked() == id {
-                            self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
-                        }
-                    });
+                // is on screen.
+                api::browser::after_next_frame(move || {
+                    if self.latest.get_untracked() == id {
+                        self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
+                    }
                 });
             }
             Err(e) => self.error.set(Some(e)),
