@@ -129,13 +129,18 @@ fn measure(handle: ChartHandle) {
 /// A chart's drawing function.
 type DrawFn = dyn Fn(&mut CanvasPainter, Geometry);
 
-fn paint_now(handle: ChartHandle, draw: &DrawFn) {
+/// The painter of the mounted canvas, kept across frames: looking up the 2D context and
+/// setting its font cost more than painting a zoomed frame.
+type PainterSlot = StoredValue<Option<CanvasPainter>, LocalStorage>;
+
+fn paint_now(handle: ChartHandle, painter: PainterSlot, draw: &DrawFn) {
     let Some(canvas) = handle.canvas.get_untracked() else {
         return;
     };
     let g = handle.geometry.get_untracked();
     let (w, h) = g.size.device();
     // Assigning a size clears the canvas and its context state, so only on change.
+    let resized = canvas.width() != w || canvas.height() != h;
     if canvas.width() != w {
         canvas.set_width(w);
     }
@@ -145,9 +150,19 @@ fn paint_now(handle: ChartHandle, draw: &DrawFn) {
     if w == 0 || h == 0 {
         return;
     }
-    if let Some(mut painter) = CanvasPainter::new(&canvas) {
-        draw(&mut painter, g);
-    }
+    painter.update_value(|slot| {
+        match slot {
+            Some(p) if p.draws_on(&canvas) => {
+                if resized {
+                    p.context_reset();
+                }
+            }
+            _ => *slot = CanvasPainter::new(&canvas),
+        }
+        if let Some(p) = slot {
+            draw(p, g);
+        }
+    });
 }
 
 /// Canvas-relative and viewport coordinates of a mouse event.
@@ -208,10 +223,11 @@ pub fn ChartCanvas(
     // event) run this once, in the microtask after it. Painting right there rather than in
     // the next animation frame keeps the frame itself free of the work.
     let draw: Rc<DrawFn> = Rc::new(draw);
+    let painter: PainterSlot = StoredValue::new_local(None);
     Effect::new(move |_| {
         track();
         handle.geometry.track();
-        paint_now(handle, &*draw);
+        paint_now(handle, painter, &*draw);
     });
     observe_size(handle);
     let on_pointer = Rc::new(on_pointer);

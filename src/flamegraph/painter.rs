@@ -144,11 +144,13 @@ mod canvas {
     use crate::flamegraph::palette::Rgba;
     use crate::flamegraph::viewport::DevicePx;
 
-    /// A [`Painter`] over a canvas' 2D context. Create one per frame: it caches the current
+    /// A [`Painter`] over a canvas' 2D context. Keep one per canvas: it caches the current
     /// fill colour (setting `fillStyle` parses CSS, so repeated colours are skipped) and the
-    /// measured character width of the current font.
+    /// font with its measured character width (setting `font` parses and resolves it, about
+    /// a millisecond). Call [`CanvasPainter::context_reset`] after resizing the canvas.
     #[derive(Debug)]
     pub struct CanvasPainter {
+        canvas: HtmlCanvasElement,
         ctx: CanvasRenderingContext2d,
         fill: Option<Rgba>,
         font: Option<(f64, f64)>,
@@ -166,10 +168,24 @@ mod canvas {
                 .ok()?;
             ctx.set_text_baseline("middle");
             Some(CanvasPainter {
+                canvas: canvas.clone(),
                 ctx,
                 fill: None,
                 font: None,
             })
+        }
+
+        /// True when this painter draws on `canvas`.
+        #[must_use]
+        pub fn draws_on(&self, canvas: &HtmlCanvasElement) -> bool {
+            self.canvas == *canvas
+        }
+
+        /// Forgets the cached state after a resize, which resets the context's.
+        pub fn context_reset(&mut self) {
+            self.fill = None;
+            self.font = None;
+            self.ctx.set_text_baseline("middle");
         }
     }
 

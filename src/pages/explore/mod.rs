@@ -96,13 +96,14 @@ pub fn ExplorePage() -> impl IntoView {
     on_cleanup(move || slash.remove());
 
     let browser_offset = api::browser::utc_offset_minutes(now.get_untracked());
-    let offset = Signal::derive(move || {
+    // A memo: the timeline redraws when the offset changes, not on every URL change.
+    let offset = Signal::from(Memo::new(move |_| {
         if state.with(|s| s.utc) {
             0
         } else {
             browser_offset
         }
-    });
+    }));
     let range_label = Signal::derive(move || {
         let r = state.with(|s| s.range.clone());
         r.preset_label().map(String::from).unwrap_or_else(|| {
@@ -163,8 +164,11 @@ pub fn ExplorePage() -> impl IntoView {
     Effect::new(move |_| flame.set_search(search_term.get()));
     // The zoomed node lives in the URL as `focus=a;b;c`: links open zoomed, and Back
     // undoes a zoom. Each side only writes when the other differs, so they cannot loop.
+    // A zoom reaches the URL once its frame is on screen (a navigation costs about as much
+    // as painting); until then other URL changes leave the focus memo, so the zoom, alone.
+    let focus = Memo::new(move |_| state.with(|s| s.focus.clone()));
     Effect::new(move |_| {
-        let wanted = state.with(|s| s.focus.clone());
+        let wanted = focus.get();
         let _ = flame.is_empty(); // also re-apply when a profile arrives
         if untrack(|| flame.zoom_path()).unwrap_or_default() != wanted {
             flame.set_zoom_path(&wanted);
@@ -173,13 +177,15 @@ pub fn ExplorePage() -> impl IntoView {
     Effect::new(move |prev: Option<u64>| {
         let actions = flame.user_actions();
         if prev.is_some_and(|p| p != actions) {
-            if let Some(path) = flame.with_untracked_zoom_path() {
-                if state.with_untracked(|s| s.focus != path) {
-                    let mut s = state.get_untracked();
-                    s.focus = path;
-                    update.run((s, false));
+            api::browser::after_next_frame(move || {
+                if let Some(path) = flame.with_untracked_zoom_path() {
+                    if state.with_untracked(|s| s.focus != path) {
+                        let mut s = state.get_untracked();
+                        s.focus = path;
+                        update.run((s, false));
+                    }
                 }
-            }
+            });
         }
         actions
     });
