@@ -280,8 +280,7 @@ impl<const S: usize> Decoder<S> {
         let (total, self_) = ticks.iter().fold((0u64, 0u64), |(t, s), x| {
             (t.saturating_add(x.0), s.saturating_add(x.1))
         });
-        self.tree.add_total(id, total);
-        self.tree.add_self(id, self_);
+        self.tree.add_ticks(id, total, self_);
         if S > 1 {
             if self.sides.len() <= id.index() {
                 self.sides.resize(id.index() + 1, [(0, 0); S]);

@@ -176,21 +176,34 @@ impl<'a> Scanner<'a> {
     /// A non-negative integer that fits a `u64` (what serde accepts for a `u64` field).
     pub(super) fn u64(&mut self) -> JsonResult<u64> {
         let start = self.pos;
-        let mut value: u64 = 0;
-        let mut digits = 0;
-        while let Some(b @ b'0'..=b'9') = self.peek() {
-            if digits == 1 && value == 0 {
-                return Err(format!("invalid number at byte {start}"));
+        // The hot loop of a decode: one pass, wrapping arithmetic; nineteen digits always
+        // fit a u64, and longer numbers are re-read with checks below.
+        let (mut i, mut value) = (start, 0u64);
+        while let Some(&b) = self.bytes.get(i) {
+            let digit = b.wrapping_sub(b'0');
+            if digit > 9 {
+                break;
             }
-            value = value
-                .checked_mul(10)
-                .and_then(|v| v.checked_add(u64::from(b - b'0')))
-                .ok_or_else(|| format!("integer out of range at byte {start}"))?;
-            digits += 1;
-            self.pos += 1;
+            value = value.wrapping_mul(10).wrapping_add(u64::from(digit));
+            i += 1;
         }
-        match self.peek() {
-            _ if digits == 0 => Err(self.error("a non-negative integer")),
+        let len = i - start;
+        let text = self.bytes.get(start..i).unwrap_or(&[]);
+        let after = self.bytes.get(i).copied();
+        if len > 19 {
+            value = text
+                .iter()
+                .try_fold(0u64, |v, &b| {
+                    v.checked_mul(10)?.checked_add(u64::from(b - b'0'))
+                })
+                .ok_or_else(|| format!("integer out of range at byte {start}"))?;
+        }
+        self.pos = i;
+        match after {
+            _ if len == 0 => Err(self.error("a non-negative integer")),
+            _ if len > 1 && text.first() == Some(&b'0') => {
+                Err(format!("invalid number at byte {start}"))
+            }
             Some(b'.' | b'e' | b'E') => Err(format!("expected an integer at byte {start}")),
             _ => Ok(value),
         }

@@ -306,8 +306,10 @@ impl Tree {
     /// `parent` has no child named `name` yet. Skips the index (dropping it, to be rebuilt
     /// on the next lookup), which makes decoding large profiles markedly faster.
     pub(crate) fn push_child_unindexed(&mut self, parent: NodeId, name: NameId) -> NodeId {
-        self.index = OnceLock::new();
-        self.append_child(parent, name)
+        if self.index.get().is_some() {
+            self.index = OnceLock::new();
+        }
+        self.push_child(parent, name)
     }
 
     /// The child index, built from the arena if it was dropped.
@@ -322,8 +324,15 @@ impl Tree {
         })
     }
 
+    /// [`Tree::push_child`] out of line: for lookups, where a new child is the rare case.
     #[cold]
     fn append_child(&mut self, parent: NodeId, name: NameId) -> NodeId {
+        self.push_child(parent, name)
+    }
+
+    /// Appends a child of `parent` (which must not have one named `name`).
+    #[inline]
+    fn push_child(&mut self, parent: NodeId, name: NameId) -> NodeId {
         let Ok(id) = u32::try_from(self.keys.len()) else {
             return parent;
         };
