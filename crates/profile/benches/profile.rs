@@ -81,11 +81,17 @@ mod native {
             let Some(json) = input(size, "json") else {
                 continue;
             };
-            group.bench_with_input(BenchmarkId::from_parameter(size), &json, |b, json| {
+            group.bench_with_input(BenchmarkId::new("two_step", size), &json, |b, json| {
                 b.iter(|| {
                     FlamebearerProfile::from_json(json)
                         .and_then(|p| p.tree())
                         .map(|t| t.len())
+                })
+            });
+            // The app's path: levels streamed into the tree.
+            group.bench_with_input(BenchmarkId::new("streamed", size), &json, |b, json| {
+                b.iter(|| {
+                    FlamebearerProfile::single_from_json(json.as_bytes()).map(|(_, t)| t.len())
                 })
             });
         }
