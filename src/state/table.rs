@@ -4,6 +4,7 @@
 
 use std::ops::Range;
 
+use cinder_profile::layout::contains_ignoring_case;
 use cinder_profile::{FunctionRow, Ticks, Tree};
 
 use super::view::{SortColumn, TableSort};
@@ -59,14 +60,12 @@ impl TableModel {
     /// Indices of the rows matching `search` (case-insensitive substring), in `sort` order.
     #[must_use]
     pub fn view(&self, sort: TableSort, search: &str) -> Vec<usize> {
-        let needle = search.trim().to_lowercase();
+        let needle = search.trim();
         let mut idx: Vec<usize> = (0..self.rows.len())
             .filter(|&i| {
-                needle.is_empty()
-                    || self
-                        .rows
-                        .get(i)
-                        .is_some_and(|r| r.name.to_lowercase().contains(&needle))
+                self.rows
+                    .get(i)
+                    .is_some_and(|r| contains_ignoring_case(&r.name, needle))
             })
             .collect();
         let key = |i: &usize| self.rows.get(*i);

@@ -27,7 +27,7 @@ mod search;
 mod tests;
 
 pub use drawn::{Detail, Drawn, DrawnIter, Run};
-pub use search::{MatchStats, Matches};
+pub use search::{contains_ignoring_case, MatchStats, Matches};
 
 use row::Row;
 

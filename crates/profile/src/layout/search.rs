@@ -118,6 +118,20 @@ fn substring_names(tree: &Tree, query: &str) -> Option<Vec<u64>> {
     })
 }
 
+/// Whether `haystack` contains `needle`, ignoring case, by the search's rule: an ASCII
+/// needle is matched in place (no allocation); any other compares lowercased copies. For
+/// filtering lists of names (the function table) the way the flamegraph search matches.
+#[must_use]
+pub fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    if needle.is_empty() {
+        true
+    } else if needle.is_ascii() {
+        find_ignore_ascii_case(haystack.as_bytes(), 0, needle.as_bytes()).is_some()
+    } else {
+        haystack.to_lowercase().contains(&needle.to_lowercase())
+    }
+}
+
 /// One bit per name of `tree`: whether `pred` holds for it.
 fn names_where(tree: &Tree, mut pred: impl FnMut(&str) -> bool) -> Vec<u64> {
     let names = tree.names();

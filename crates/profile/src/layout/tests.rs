@@ -387,3 +387,11 @@ fn graphs_wider_than_u32_ticks_keep_exact_offsets() {
     );
     assert!(matches!(hit, Some(Drawn::Bar(b)) if t.names().resolve(b.name) == "c"));
 }
+
+#[test]
+fn contains_ignoring_case_follows_the_search_rule() {
+    assert!(contains_ignoring_case("runtime.mallocgc", "MallocGC"));
+    assert!(contains_ignoring_case("anything", ""));
+    assert!(!contains_ignoring_case("main", "mainx"));
+    assert!(contains_ignoring_case("ÉCOLE::run", "école"));
+}
