@@ -106,7 +106,11 @@ fn levels_before_names_escapes_and_unknown_keys_are_read() {
 }
 
 #[test]
-fn duplicate_keys_are_refused() {
+fn duplicate_fields_are_refused_and_repeated_unknown_keys_ignored() {
+    let json = r#"{"x":1,"x":2,"flamebearer":{"y":0,"y":1,"names":["total"],"levels":[[0,1,1,0]]},"metadata":{"format":"single"}}"#;
+    let (two_step, streamed) = both(json);
+    assert!(two_step.is_ok(), "{two_step:?}");
+    assert_eq!(streamed, two_step);
     for json in [
         r#"{"flamebearer":{"names":["total"],"names":["total"],"levels":[]},"metadata":{"format":"single"}}"#,
         r#"{"flamebearer":{"names":["total"],"levels":[],"levels":[]},"metadata":{"format":"single"}}"#,

@@ -69,12 +69,9 @@ fn read_profile(
     let nodes = node_estimate(s.rest());
     let mut profile = FlamebearerProfile::new(empty_flamebearer(), Metadata::default());
     let (mut tree, mut metadata) = (None, None);
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
     s.object(|s, key| {
-        if seen.iter().any(|k| *k == key) {
-            return Err(format!("duplicate field `{key}`"));
-        }
-        seen.push(key.to_owned());
+        first_time(&mut seen, PROFILE_KEYS, key)?;
         match key {
             "version" => profile.version = typed(s)?,
             "flamebearer" => {
@@ -99,6 +96,33 @@ fn read_profile(
     profile.metadata = metadata.ok_or("missing field `metadata`")?;
     let tree = tree.ok_or("missing field `flamebearer`")?;
     Ok((profile, tree))
+}
+
+/// The fields of the envelope and of the `flamebearer` object.
+const PROFILE_KEYS: &[&str] = &[
+    "version",
+    "flamebearer",
+    "timeline",
+    "groups",
+    "heatmap",
+    "leftTicks",
+    "rightTicks",
+    "metadata",
+    "annotations",
+];
+const FLAMEBEARER_KEYS: &[&str] = &["names", "levels", "numTicks", "maxSelf"];
+
+/// Refuses a field of `known` met twice in one object, as serde's derive does; unknown
+/// keys may repeat (they are ignored).
+fn first_time(seen: &mut Vec<&'static str>, known: &[&'static str], key: &str) -> JsonResult<()> {
+    let Some(&field) = known.iter().find(|k| **k == key) else {
+        return Ok(());
+    };
+    if seen.contains(&field) {
+        return Err(format!("duplicate field `{field}`"));
+    }
+    seen.push(field);
+    Ok(())
 }
 
 /// The next value, read by serde (small values only: metadata, timelines, unknown keys).
@@ -146,13 +170,10 @@ fn read_flamebearer(
     };
     let mut fb = empty_flamebearer();
     let (mut names, mut levels) = (false, false);
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen = Vec::new();
     let mut buf: Vec<u64> = Vec::new();
     s.object(|s, key| {
-        if seen.iter().any(|k| *k == key) {
-            return Err(format!("duplicate field `{key}`"));
-        }
-        seen.push(key.to_owned());
+        first_time(&mut seen, FLAMEBEARER_KEYS, key)?;
         match key {
             "names" => {
                 s.array(|s| s.string(|name| state.decoder.push_name(name)))?;
