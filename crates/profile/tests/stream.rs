@@ -161,3 +161,17 @@ proptest! {
         prop_assert_eq!(streamed, two_step);
     }
 }
+
+/// Found by the fuzzer: serde skips an ignored string without checking its UTF-8, but the
+/// two-step path needs the whole text to be UTF-8 first.
+#[test]
+fn invalid_utf8_is_refused_even_in_ignored_values() {
+    let mut bytes = br#"{"flamebearer":{"names":["total"],"levels":[[0,1,1,0]]},"metadata":{"format":"single"},"x":"ab"}"#.to_vec();
+    let at = bytes.len() - 3;
+    bytes[at] = 0x97;
+    assert!(std::str::from_utf8(&bytes).is_err());
+    assert!(matches!(
+        FlamebearerProfile::single_from_json(&bytes),
+        Err(DecodeError::Json(_))
+    ));
+}

@@ -128,7 +128,10 @@ fn first_time(seen: &mut Vec<&'static str>, known: &[&'static str], key: &str) -
 /// The next value, read by serde (small values only: metadata, timelines, unknown keys).
 fn typed<T: DeserializeOwned>(s: &mut Scanner<'_>) -> JsonResult<T> {
     let raw = s.skip_value()?;
-    serde_json::from_slice(raw).map_err(|e| e.to_string())
+    // serde skips ignored strings without checking their UTF-8; the text as a whole must be
+    // valid, as it is for `from_json`, which takes a `&str`.
+    let raw = std::str::from_utf8(raw).map_err(|e| format!("invalid UTF-8: {e}"))?;
+    serde_json::from_str(raw).map_err(|e| e.to_string())
 }
 
 fn empty_flamebearer() -> Flamebearer {
