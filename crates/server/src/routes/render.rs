@@ -12,6 +12,7 @@ use cinder_profile::pprof::{self, EncodeOptions};
 use cinder_profile::selector::{MatchOp, Matcher, Selector, SeriesKey};
 use cinder_profile::{Diff, FlamebearerProfile, MaxNodes, Tree};
 
+use crate::clock;
 use crate::error::AppError;
 use crate::query::render::{render as render_series, resolve};
 use crate::query::time::{parse_time, UnixSecs};
@@ -81,11 +82,6 @@ fn window(
     Ok((f, u, w))
 }
 
-fn rfc3339(t: UnixSecs) -> String {
-    let st = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t).unwrap_or(0));
-    humantime::format_rfc3339_seconds(st).to_string()
-}
-
 fn json_response(profile: &FlamebearerProfile) -> Response {
     let mut body = profile.to_json();
     body.push('\n');
@@ -137,7 +133,7 @@ pub async fn render(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
-    let name = format!("{} {}", sel.app, rfc3339(from));
+    let name = format!("{} {}", sel.app, clock::rfc3339(from));
     match format {
         "collapsed" => Ok(attachment(
             rendered.tree.to_folded().into_bytes(),
