@@ -133,10 +133,10 @@ fn mount_profile(p: Arc<FlameProfile>) -> (HtmlElement, FlameGraphState) {
             Signal::derive(|| None),
         );
         inner.set(Some(state));
-        let input = NodeRef::<leptos::html::Input>::new();
+        cinder_web::api::browser::focus_on_slash("fg-search");
         view! {
-            <input node_ref=input class="search"/>
-            <FlameGraph state=state search_input=input/>
+            <input id="fg-search" class="search"/>
+            <FlameGraph state=state/>
         }
     })
     .forget();
@@ -286,7 +286,7 @@ async fn thin_bars_are_hoverable_and_slash_focuses_the_search_box() {
     );
     assert!(tooltip().contains("Largest"), "{}", tooltip());
 
-    // `/` anywhere outside an input focuses the page's search box.
+    // `/` anywhere outside an input focuses the page's search box (the page's shortcut).
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("/");
     init.set_bubbles(true);

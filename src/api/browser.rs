@@ -50,7 +50,6 @@ pub fn utc_offset_minutes(at_secs: i64) -> i32 {
 
 /// Offers `bytes` as a file download named `filename`.
 pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let err = |e: wasm_bindgen::JsValue| format!("{e:?}");
     let array = js_sys::Uint8Array::from(bytes);
     let parts = js_sys::Array::of1(&array);
@@ -59,22 +58,13 @@ pub fn download(filename: &str, bytes: &[u8], mime: &str) -> Result<(), String> 
     let blob =
         web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).map_err(err)?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(err)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(err)?
-        .dyn_into()
-        .map_err(|_| "not an anchor")?;
-    a.set_href(&url);
-    a.set_download(filename);
-    a.click();
+    let clicked = download_url(filename, &url);
     let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
+    clicked
 }
 
-/// Offers a `data:` URL (e.g. a canvas PNG) as a download.
+/// Offers what `url` points at (a `blob:` or `data:` URL) as a download named `filename`:
+/// the one place that clicks a download anchor.
 pub fn download_url(filename: &str, url: &str) -> Result<(), String> {
     use wasm_bindgen::JsCast;
     let document = web_sys::window()
@@ -145,6 +135,18 @@ pub fn focus(id: &str) {
     {
         let _ = el.focus();
     }
+}
+
+/// For the current page's lifetime, `/` focuses the element with id `id` (its search box),
+/// unless the user is typing in a field already.
+pub fn focus_on_slash(id: &'static str) {
+    let slash = leptos::prelude::window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "/" && !is_typing_target(ev.target()) {
+            ev.prevent_default();
+            focus(id);
+        }
+    });
+    leptos::prelude::on_cleanup(move || slash.remove());
 }
 
 /// Whether a key event's target is a text field (shortcuts must not steal its keys).

@@ -1,7 +1,7 @@
 //! The flamegraph renderer: a profile drawn on one `<canvas>`, Pyroscope style.
 //!
 //! The work splits by what it may touch:
-//! - pure and native-tested: [`model`] (what is drawn, computed once per profile: the
+//! - pure and native-tested: [`by_ptr`] (values compared by identity), [`model`] (what is drawn, computed once per profile: the
 //!   [`cinder_profile::layout`], name colours, value formatter), [`viewport`] (zoom and focus
 //!   state, ticks ↔ CSS ↔ device pixels), [`palette`], [`format`](mod@format), [`paint`] (one frame,
 //!   through the [`painter::Painter`] trait), [`hit_test`] (pointer and keyboard), [`tooltip`];
@@ -14,10 +14,11 @@
 //!
 //! ```text
 //! let fg = FlameGraphState::new(profile_signal, selected_function_signal);
-//! view! { <FlameGraph state=fg on_select_name=select_row search_input=search_ref/> }
+//! view! { <FlameGraph state=fg on_select_name=select_row/> }
 //! // elsewhere: fg.set_search(term), fg.search_stats(), fg.reset(), fg.can_reset()
 //! ```
 
+pub mod by_ptr;
 pub mod format;
 pub mod hit_test;
 pub mod model;
@@ -43,9 +44,7 @@ pub use state::{FlameGraphState, SearchStats};
 #[cfg(target_arch = "wasm32")]
 mod component {
     use leptos::ev;
-    use leptos::html;
     use leptos::prelude::*;
-    use wasm_bindgen::JsCast;
 
     use super::chart_canvas::{ChartCanvas, ChartHandle, Pointer};
     use super::hit_test::Hit;
@@ -62,8 +61,8 @@ mod component {
     const TOOLTIP_SIZE: (CssPx, CssPx) = (CssPx(360.0), CssPx(150.0));
 
     /// The flamegraph of `state`'s profile: click to zoom, right click for more, hover for
-    /// details, arrow keys to move between bars (the canvas takes focus), Esc to reset, `/`
-    /// to focus the page's search box.
+    /// details, arrow keys to move between bars (the canvas takes focus), Esc to reset. The
+    /// page owns its other shortcuts (`/` for its search box: `api::browser::focus_on_slash`).
     #[component]
     pub fn FlameGraph(
         /// The state the page drives (profile, search, zoom).
@@ -71,9 +70,6 @@ mod component {
         /// Called with a function name when a bar is chosen with "Select in table".
         #[prop(optional)]
         on_select_name: Option<Callback<String>>,
-        /// The page's search input, focused when `/` is pressed.
-        #[prop(optional)]
-        search_input: Option<NodeRef<html::Input>>,
         /// CSS `max-height` of the scroll area (default `80vh`).
         #[prop(optional, into)]
         max_height: Option<String>,
@@ -97,7 +93,7 @@ mod component {
                 painter.set_font(DevicePx(FONT_SIZE.0 * dpr));
             }
         });
-        global_keys(state, menu, search_input);
+        global_keys(state, menu);
         super::bench::install(state, handle);
         let on_key = move |ev: web_sys::KeyboardEvent| {
             if let Some(line) = state.key(&ev.key(), handle.geometry.get_untracked()) {
@@ -174,35 +170,15 @@ mod component {
         }
     }
 
-    /// `/` focuses the page's search box and Esc resets, unless the user is typing.
-    fn global_keys(
-        state: FlameGraphState,
-        menu: RwSignal<Anchored>,
-        search_input: Option<NodeRef<html::Input>>,
-    ) {
+    /// Esc closes the menu and resets, unless the user is typing.
+    fn global_keys(state: FlameGraphState, menu: RwSignal<Anchored>) {
         let listener = window_event_listener(ev::keydown, move |ev| {
-            let typing = ev
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
-                .is_some_and(|el| {
-                    matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                });
-            if typing || ev.default_prevented() {
+            let typing = crate::api::browser::is_typing_target(ev.target());
+            if typing || ev.default_prevented() || ev.key() != "Escape" {
                 return;
             }
-            match ev.key().as_str() {
-                "/" => {
-                    if let Some(input) = search_input.and_then(|r| r.get_untracked()) {
-                        ev.prevent_default();
-                        let _ = input.focus();
-                    }
-                }
-                "Escape" => {
-                    menu.set(None);
-                    state.reset();
-                }
-                _ => {}
-            }
+            menu.set(None);
+            state.reset();
         });
         // A left click anywhere closes the menu (its own buttons act before this runs).
         let close = window_event_listener(ev::click, move |_| {

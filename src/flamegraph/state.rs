@@ -13,6 +13,7 @@ use cinder_profile::layout::{BarId, MatchStats, Matches, TickRange};
 use cinder_profile::Ticks;
 use leptos::prelude::*;
 
+use super::by_ptr::ByPtr;
 use super::hit_test::{hit_test, navigate, Hit, Step};
 use super::model::{FlameModel, FlameProfile, TextFit};
 use super::paint::{paint, PaintStats, Scratch};
@@ -21,14 +22,7 @@ use super::tooltip::{display_name, tooltip, Tooltip};
 use super::viewport::{CanvasSize, CssPx, CssRect, Target, ViewState, Viewport};
 
 /// A built model, equal only to itself, so a memo never compares whole layouts.
-#[derive(Debug, Clone)]
-struct ModelRef(Arc<FlameModel>);
-
-impl PartialEq for ModelRef {
-    fn eq(&self, other: &ModelRef) -> bool {
-        Arc::ptr_eq(&self.0, &other.0)
-    }
-}
+type ModelRef = ByPtr<FlameModel>;
 
 /// What the search (or the highlighted function) covers, for the page to display: matching
 /// nodes, and ticks and share of the samples passing through a match (nested matches
@@ -92,7 +86,7 @@ impl FlameGraphState {
             // Re-setting the same profile keeps the model instead of laying it out again.
             match prev.cloned().flatten() {
                 Some(m) if Arc::ptr_eq(&m.0.profile, &profile) => Some(m),
-                _ => Some(ModelRef(Arc::new(FlameModel::new(profile)))),
+                _ => Some(ByPtr::new(FlameModel::new(profile))),
             }
         });
         let search = RwSignal::new(String::new());

@@ -85,15 +85,7 @@ pub fn ExplorePage() -> impl IntoView {
         loader.load_profile(&state.get_untracked(), t);
     });
 
-    // `/` focuses the search box (unless the user is typing somewhere already).
-    let slash = window_event_listener(leptos::ev::keydown, |ev| {
-        let typing = api::browser::is_typing_target(ev.target());
-        if ev.key() == "/" && !typing {
-            ev.prevent_default();
-            api::browser::focus("search-input");
-        }
-    });
-    on_cleanup(move || slash.remove());
+    api::browser::focus_on_slash("search-input");
 
     let browser_offset = api::browser::utc_offset_minutes(now.get_untracked());
     // A memo: the timeline redraws when the offset changes, not on every URL change.
@@ -189,7 +181,6 @@ pub fn ExplorePage() -> impl IntoView {
         }
         actions
     });
-    let search_ref = NodeRef::<leptos::html::Input>::new();
     let select_fn = Callback::new(move |f: Option<String>| {
         let mut s = state.get_untracked();
         s.selected = f;
@@ -239,7 +230,7 @@ pub fn ExplorePage() -> impl IntoView {
                             on:click=move |_| { let mut s = state.get_untracked(); s.view = m; update.run((s, false)); }>{m.label()}</button>
                     }).collect_view()}
                 </div>
-                <input id="search-input" class="input" placeholder="Search… ( / )" node_ref=search_ref prop:value=move || state.with(|s| s.search.clone())
+                <input id="search-input" class="input" placeholder="Search… ( / )" prop:value=move || state.with(|s| s.search.clone())
                     on:input=move |ev| edit(|s, v| s.search = v, event_target_value(&ev), true) />
                 <span class="muted" id="search-stats">{move || flame.search_stats().map(stats_label)}</span>
                 <button class="btn" id="reset-view" disabled=move || !flame.can_reset() on:click=move |_| flame.reset()>"Reset view"</button>
@@ -266,7 +257,7 @@ pub fn ExplorePage() -> impl IntoView {
                 </Show>
                 <Show when=move || state.with(|s| s.view.shows_flamegraph())>
                     <div class="flame-pane" id="flamegraph-pane">
-                        <FlameGraph state=flame search_input=search_ref
+                        <FlameGraph state=flame
                             on_select_name=Callback::new(move |n: String| select_fn.run(Some(n))) />
                     </div>
                 </Show>

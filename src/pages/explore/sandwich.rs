@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::Loader;
+use crate::flamegraph::by_ptr::ByPtr;
 use crate::flamegraph::{FlameGraph, FlameGraphState, FlameProfile};
 use crate::state::view::{ExploreState, ViewMode};
 
@@ -36,23 +37,13 @@ pub fn sandwich_states(loader: Loader, state: Memo<ExploreState>) -> SandwichSta
                     &s.meta.spy_name,
                 ))
             };
-            Some(ByPtr(half(sw.callers), half(sw.callees)))
+            Some((ByPtr(half(sw.callers)), ByPtr(half(sw.callees))))
         })
     });
     let none = Signal::derive(|| None::<String>);
     SandwichStates {
-        callers: FlameGraphState::new(Signal::derive(move || halves.get().map(|h| h.0)), none),
-        callees: FlameGraphState::new(Signal::derive(move || halves.get().map(|h| h.1)), none),
-    }
-}
-
-/// Two profiles compared by identity (a memo must not compare whole trees).
-#[derive(Debug, Clone)]
-struct ByPtr(Arc<FlameProfile>, Arc<FlameProfile>);
-
-impl PartialEq for ByPtr {
-    fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) && Arc::ptr_eq(&self.1, &other.1)
+        callers: FlameGraphState::new(Signal::derive(move || halves.get().map(|h| h.0 .0)), none),
+        callees: FlameGraphState::new(Signal::derive(move || halves.get().map(|h| h.1 .0)), none),
     }
 }
 
