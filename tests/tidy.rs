@@ -8,22 +8,18 @@ use std::path::{Path, PathBuf};
 const MAX_LINES: usize = 600;
 const ROOTS: &[&str] = &["src", "tests", "crates"];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Every file below `dir`, not descending into directories `skip` names.
+fn walk(dir: &Path, skip: &dyn Fn(&str) -> bool, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
         if path.is_dir() {
-            if !matches!(
-                name.as_ref(),
-                "target" | "node_modules" | "fuzz" | "corpus" | "artifacts"
-            ) {
-                rust_files(&path, out);
+            if !skip(&entry.file_name().to_string_lossy()) {
+                walk(&path, skip, out);
             }
-        } else if name.ends_with(".rs") {
+        } else {
             out.push(path);
         }
     }
@@ -31,10 +27,17 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 fn all_rust_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let skip = |name: &str| {
+        matches!(
+            name,
+            "target" | "node_modules" | "fuzz" | "corpus" | "artifacts"
+        )
+    };
     let mut files = Vec::new();
     for dir in ROOTS {
-        rust_files(&root.join(dir), &mut files);
+        walk(&root.join(dir), &skip, &mut files);
     }
+    files.retain(|p| p.extension().is_some_and(|e| e == "rs"));
     assert!(files.len() > 10, "tidy found too few files: {files:?}");
     files
 }
@@ -112,8 +115,11 @@ fn tracked_files() -> Vec<PathBuf> {
             .map(|p| root.join(String::from_utf8_lossy(p).as_ref()))
             .collect(),
         None => {
+            let skip = |name: &str| {
+                name.starts_with('.') || matches!(name, "target" | "node_modules" | "dist")
+            };
             let mut files = Vec::new();
-            walk_all(root, &mut files);
+            walk(root, &skip, &mut files);
             files
         }
     };
@@ -123,26 +129,6 @@ fn tracked_files() -> Vec<PathBuf> {
         files.len()
     );
     files
-}
-
-fn walk_all(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if path.is_dir() {
-            if !name.starts_with('.')
-                && !matches!(name.as_ref(), "target" | "node_modules" | "dist")
-            {
-                walk_all(&path, out);
-            }
-        } else {
-            out.push(path);
-        }
-    }
 }
 
 #[test]

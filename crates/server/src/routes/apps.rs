@@ -6,27 +6,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use cinder_profile::api::AppInfo;
+use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::AppState;
-
-/// One entry of `GET /api/apps`; empty fields are omitted.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    spy_name: String,
-    #[serde(skip_serializing_if = "is_zero")]
-    sample_rate: u32,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    units: String,
-}
-
-fn is_zero(v: &u32) -> bool {
-    *v == 0
-}
 
 /// `GET /api/apps`: applications in creation order.
 pub async fn apps_list(State(state): State<AppState>) -> Result<Json<Vec<AppInfo>>, AppError> {
