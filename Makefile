@@ -12,7 +12,7 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 STEP := scripts/step.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bootstrap-build bootstrap-test clean
+.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bench-render bench-profiles bootstrap-build bootstrap-test clean
 
 run: build
 	./target/release/cinder server $(ARGS)
@@ -55,11 +55,22 @@ test-wasm:
 bench-wasm:
 	@$(STEP) bench-wasm cargo test -p cinder-web --target wasm32-unknown-unknown --locked --release --test wasm_perf -- --nocapture
 
-# JS heap + wasm memory of the app holding the render benchmark's 100k and 500k profiles.
+# The deterministic benchmark profiles (bench/gen/gen_profiles.py; skipped when present).
 BENCH_PROFILES := target/bench-profiles
-bench-memory: build
+bench-profiles:
 	python3 bench/gen/gen_profiles.py --out $(BENCH_PROFILES) 100000 500000
+
+# JS heap + wasm memory of the app holding the render benchmark's 100k and 500k profiles.
+bench-memory: build bench-profiles
 	@$(STEP) bench-memory bash -c 'cd tests/e2e && node bench-memory.mjs ../../$(BENCH_PROFILES)/100000.json ../../$(BENCH_PROFILES)/500000.json'
+
+# First paint, click-zoom, search and memory of our app against @pyroscope/flamegraph and
+# speedscope, and a diff of two 100k profiles (bench/README.md). RUNS=n runs per cell.
+CINDER ?= $(or $(CARGO_TARGET_DIR),target)/release/cinder
+bench-render: build bench-profiles
+	@$(STEP) bootstrap-bench scripts/bootstrap.sh bench
+	cargo run --release --locked -q -p cinder-profile --example bench_diff_profiles -- $(BENCH_PROFILES)/100000.json $(BENCH_PROFILES)
+	@$(STEP) bench-render node bench/render/run.mjs --profiles $(BENCH_PROFILES) --cinder $(CINDER) --runs $(or $(RUNS),3)
 
 test-e2e:
 	@$(STEP) test-e2e bash -c 'cd tests/e2e && node --test'

@@ -6,6 +6,8 @@
 #   scripts/bootstrap.sh build   tools to build and run (wasm target, trunk, wasm-bindgen, wasm-opt)
 #   scripts/bootstrap.sh test    the above, plus Chromium, chromedriver, playwright-core and
 #                                the real Python agent (PyPI pyroscope-io) in target/agents-venv
+#   scripts/bootstrap.sh bench   the build tools, Chromium, and the render benchmark's pinned
+#                                npm packages (bench/render: the viewers it compares against)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +46,7 @@ if ! (cd tests/e2e && npm ls --depth=0 binaryen playwright-core >/dev/null 2>&1)
   (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 fi
 
-if [ "$want" = test ]; then
+if [ "$want" = test ] || [ "$want" = bench ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     echo "bootstrap: installing Debian chromium and chromium-driver"
     apt-get update -qq
@@ -58,6 +60,15 @@ if [ "$want" = test ]; then
     echo "bootstrap: installing PyPI pyroscope-io $PYROSCOPE_IO_VERSION into target/agents-venv"
     python3 -m venv target/agents-venv
     target/agents-venv/bin/pip install --quiet --disable-pip-version-check "pyroscope-io==$PYROSCOPE_IO_VERSION"
+  fi
+fi
+
+if [ "$want" = bench ]; then
+  # Only when benchmarking is asked: @pyroscope/flamegraph, speedscope, esbuild (npm, pinned
+  # by bench/render/package-lock.json). Browsers are never downloaded: Debian's Chromium.
+  if ! (cd bench/render && npm ls --depth=0 >/dev/null 2>&1); then
+    echo "bootstrap: npm ci in bench/render"
+    (cd bench/render && npm ci --no-audit --no-fund --silent)
   fi
 fi
 
