@@ -1,7 +1,8 @@
 //! Tidy checks over the whole repository, run with the host tests: every Rust file opens
 //! with a `//!` doc saying why it exists, stays under the size budget, and carries no
 //! debugging leftovers; no tracked file names a path outside the repository (a clone must
-//! stand alone). These are the style rules of DEVELOPERS.md made mechanical.
+//! stand alone); every path ARCHITECTURE.md names exists. These are the style rules of
+//! DEVELOPERS.md made mechanical.
 
 use std::path::{Path, PathBuf};
 
@@ -168,5 +169,55 @@ fn nothing_refers_to_a_path_outside_the_repository() {
         hits.is_empty(),
         "paths outside the repository (copy what is needed into it):\n{}",
         hits.join("\n")
+    );
+}
+
+/// Backticked words of `text` that name a file or folder: a path with a `/` or a file name
+/// with a known extension. URLs (`/render`), globs, code and commands are not paths.
+fn named_paths(text: &str) -> Vec<&str> {
+    const EXTENSIONS: &[&str] = &[
+        ".rs", ".md", ".toml", ".html", ".sh", ".py", ".mjs", ".js", ".json", ".css",
+    ];
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|w| {
+            let plain = !w.is_empty()
+                && !w.starts_with('/')
+                && !w.contains(|c: char| c.is_whitespace() || "*?:=<>()#\"".contains(c));
+            plain && (w.contains('/') || EXTENSIONS.iter().any(|e| w.ends_with(e)))
+        })
+        .collect()
+}
+
+#[test]
+fn every_path_architecture_md_names_exists() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("ARCHITECTURE.md")).unwrap();
+    // Paths are written from the repository root or, inside a crate's section, from that
+    // crate's source folder (`routes/mod.rs`): a path exists when a file or folder of the
+    // repository ends with it. `dist/` is build output.
+    let mut known: Vec<String> = Vec::new();
+    for file in tracked_files() {
+        let rel = file.strip_prefix(root).unwrap_or(&file);
+        let mut p = Some(rel);
+        while let Some(part) = p.filter(|p| !p.as_os_str().is_empty()) {
+            known.push(format!("/{}", part.to_string_lossy()));
+            p = part.parent();
+        }
+    }
+    let names = named_paths(&text);
+    assert!(names.len() > 20, "too few paths found: {names:?}");
+    let missing: Vec<&str> = names
+        .into_iter()
+        .filter(|n| *n != "dist/")
+        .filter(|n| {
+            let want = format!("/{}", n.trim_end_matches('/'));
+            !known.iter().any(|k| k.ends_with(&want))
+        })
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "ARCHITECTURE.md names paths that do not exist: {missing:?}"
     );
 }

@@ -170,7 +170,7 @@ export function table(results, scenarios) {
       const na = rs.find((r) => r.na)?.na;
       const failed = rs.find((r) => r.failed)?.failed;
       const ours = med.ourapp ?? {};
-      const vs = t.name === 'ourapp' ? '1×' :
+      const vs = t.name === 'ourapp' ? (ok.length ? '1×' : 'n/a') :
         [ratio(med[t.name].paint, ours.paint), ratio(med[t.name].zoom, ours.zoom), ratio(med[t.name].search, ours.search)].join(' / ');
       const note = na ? ` (${na})` : failed && !ok.length ? ` (failed: ${failed})` : '';
       const v = med[t.name];
