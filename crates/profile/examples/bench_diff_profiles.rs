@@ -27,7 +27,7 @@ fn perturb(folded: &str) -> String {
         let mut h = DefaultHasher::new();
         stack.hash(&mut h);
         let h = h.finish();
-        if h % 20 == 0 {
+        if h.is_multiple_of(20) {
             continue;
         }
         let scaled = (count * (50 + h % 101) / 100).max(1);
