@@ -128,7 +128,9 @@ impl Store {
             }
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
-                if found == tables::FORMAT_VERSION {
+                if found == 1 {
+                    self.migrate_v1()
+                } else if found == tables::FORMAT_VERSION {
                     Ok(())
                 } else {
                     Err(StoreError::Version {
@@ -138,6 +140,35 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// Version 1 → 2: `counts.writes` counted whole writes; it becomes
+    /// [`tables::WRITE_UNIT`]s. One atomic, fsynced batch with the new version number, so
+    /// a crash leaves either store whole.
+    fn migrate_v1(&self) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
+        for g in self.counts.iter() {
+            let (k, v) = g.into_inner()?;
+            let mut counts = SlotCounts::decode(&v);
+            counts.writes = counts.writes.saturating_mul(tables::WRITE_UNIT);
+            batch.insert(&self.counts, k, counts.encode());
+        }
+        batch.insert(
+            &self.meta,
+            tables::META_FORMAT_VERSION,
+            tables::FORMAT_VERSION.to_le_bytes(),
+        );
+        batch.commit()?;
+        tracing::info!(
+            from = 1,
+            to = tables::FORMAT_VERSION,
+            "store format migrated"
+        );
+        Ok(())
     }
 
     /// Every series of `app`.
@@ -179,7 +210,8 @@ impl Store {
     }
 
     /// Merges the trees of `series` over `window`. Averaged series (per the metadata of the
-    /// last one) are divided by the number of writes that contributed.
+    /// last one) are divided by the number of writes that contributed (fractional: a write
+    /// split over several blocks counts its share in each).
     pub fn read(&self, series: &[SeriesRecord], window: Window) -> Result<ReadResult, StoreError> {
         let mut out = ReadResult::default();
         let mut writes = 0u64;
@@ -198,8 +230,8 @@ impl Store {
             }
             out.meta = s.meta.clone();
         }
-        if out.meta.aggregation == Aggregation::Average && writes > 1 {
-            out.tree.divide(writes);
+        if out.meta.aggregation == Aggregation::Average && writes > 0 {
+            out.tree.scale(tables::WRITE_UNIT, writes);
         }
         Ok(out)
     }
