@@ -1,6 +1,8 @@
-//! Every captured request of a real agent (`shared/fixtures/agents`) replayed through the
-//! router, then read back through `/render`: each app's total must equal what the capture's
-//! `.decoded.json` says the agent sent.
+//! Every captured request of a real agent (`shared/fixtures/agents`, and the captures
+//! checked in under `tests/fixtures/agents`) replayed through the router, then read back
+//! through `/render`: each series' total must equal what the capture's `.decoded.json` says
+//! the agent sent, for every sample type (issue 10: the original dropped the nanosecond
+//! `cpu` and `wall` types).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,8 +17,12 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/agents")
+fn fixture_roots() -> [PathBuf; 2] {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [
+        dir.join("../../../shared/fixtures/agents"),
+        dir.join("../../tests/fixtures/agents"),
+    ]
 }
 
 fn read_json(p: &Path) -> Value {
@@ -25,10 +31,10 @@ fn read_json(p: &Path) -> Value {
 
 /// All captures: (sidecar, decoded, body), in directory then sequence order.
 fn captures() -> Vec<(Value, Value, Vec<u8>)> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
+    let mut dirs: Vec<PathBuf> = fixture_roots()
+        .iter()
+        .filter_map(|root| std::fs::read_dir(root).ok())
+        .flat_map(|rd| rd.flatten().map(|e| e.path()))
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
@@ -129,6 +135,26 @@ fn pprof_totals(p: &Value) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// Adds every sample type of one pprof summary under the series a user expects: CPU and
+/// wall time (nanoseconds, kept exact) as `.cpu` / `.wall`; a sample count next to them
+/// under its own name; heap types averaged (in-use) or summed. Pushed alloc types are
+/// deltas; `/ingest` alloc types are cumulative and need a `prev_profile`.
+fn add_pprof(expected: &mut BTreeMap<String, Expect>, base: &str, p: &Value, push: bool) {
+    let totals = pprof_totals(p);
+    let time = totals.contains_key("cpu") || totals.contains_key("wall");
+    for (ty, total) in &totals {
+        let (suffix, average) = match ty.as_str() {
+            "samples" if time => ("samples", false),
+            "samples" => ("cpu", false),
+            "cpu" | "wall" => (ty.as_str(), false),
+            "inuse_objects" | "inuse_space" => (ty.as_str(), true),
+            "alloc_objects" | "alloc_space" if push => (ty.as_str(), false),
+            other => panic!("no expectation for sample type {other}"),
+        };
+        add(expected, format!("{base}.{suffix}"), *total, average);
+    }
+}
+
 /// What each app should contain, from the decoded captures.
 fn expectations(caps: &[(Value, Value, Vec<u8>)]) -> BTreeMap<String, Expect> {
     let mut expected = BTreeMap::new();
@@ -149,15 +175,14 @@ fn expectations(caps: &[(Value, Value, Vec<u8>)]) -> BTreeMap<String, Expect> {
                 let base = SeriesKey::parse(&query_param(sidecar, "name").unwrap())
                     .unwrap()
                     .app;
-                let totals = pprof_totals(&decoded["pprof"]);
-                for (ty, suffix, avg) in [
-                    ("samples", "cpu", false),
-                    ("inuse_objects", "inuse_objects", true),
-                    ("inuse_space", "inuse_space", true),
-                ] {
-                    if let Some(v) = totals.get(ty) {
-                        add(&mut expected, format!("{base}.{suffix}"), *v, avg);
-                    }
+                add_pprof(&mut expected, &base, &decoded["pprof"], false);
+            }
+            "multipart" => {
+                let base = SeriesKey::parse(&query_param(sidecar, "name").unwrap())
+                    .unwrap()
+                    .app;
+                for part in decoded["parts"].as_array().unwrap() {
+                    add_pprof(&mut expected, &base, &part["pprof"], false);
                 }
             }
             "connect-push" => {
@@ -170,29 +195,7 @@ fn expectations(caps: &[(Value, Value, Vec<u8>)]) -> BTreeMap<String, Expect> {
                         .collect();
                     let base = labels["service_name"];
                     for sample in series["samples"].as_array().unwrap() {
-                        let p = &sample["pprof"];
-                        let totals = pprof_totals(p);
-                        if labels["__name__"] == "process_cpu" {
-                            add(
-                                &mut expected,
-                                format!("{base}.cpu"),
-                                totals["cpu"] / p["period"].as_u64().unwrap(),
-                                false,
-                            );
-                        } else {
-                            add(
-                                &mut expected,
-                                format!("{base}.alloc_objects"),
-                                totals["alloc_objects"],
-                                false,
-                            );
-                            add(
-                                &mut expected,
-                                format!("{base}.alloc_space"),
-                                totals["alloc_space"],
-                                false,
-                            );
-                        }
+                        add_pprof(&mut expected, base, &sample["pprof"], true);
                     }
                 }
             }
@@ -271,6 +274,8 @@ async fn agent_tags_become_labels_and_apps_are_listed() {
         "py.demo.app.cpu",
         "py.demo.app.alloc_space",
         "node.demo.app.cpu",
+        "node.demo.app.wall",
+        "node.demo.app.samples",
         "node.demo.app.inuse_space",
         "py.spy.app",
     ] {

@@ -7,6 +7,7 @@
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
 
 mod keys;
+mod migrate;
 pub mod segments;
 pub mod tables;
 pub mod users;
@@ -140,35 +141,6 @@ impl Store {
                 }
             }
         }
-    }
-
-    /// Version 1 → 2: `counts.writes` counted whole writes; it becomes
-    /// [`tables::WRITE_UNIT`]s. One atomic, fsynced batch with the new version number, so
-    /// a crash leaves either store whole.
-    fn migrate_v1(&self) -> Result<(), StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-        for g in self.counts.iter() {
-            let (k, v) = g.into_inner()?;
-            let mut counts = SlotCounts::decode(&v);
-            counts.writes = counts.writes.saturating_mul(tables::WRITE_UNIT);
-            batch.insert(&self.counts, k, counts.encode());
-        }
-        batch.insert(
-            &self.meta,
-            tables::META_FORMAT_VERSION,
-            tables::FORMAT_VERSION.to_le_bytes(),
-        );
-        batch.commit()?;
-        tracing::info!(
-            from = 1,
-            to = tables::FORMAT_VERSION,
-            "store format migrated"
-        );
-        Ok(())
     }
 
     /// Every series of `app`.
