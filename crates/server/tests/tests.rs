@@ -8,9 +8,9 @@
 //! - `store`: the embedded store through its public API.
 
 mod agents;
-mod averages;
 mod api;
 mod auth;
+mod averages;
 mod binary;
 mod http;
 mod store;

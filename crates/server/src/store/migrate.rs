@@ -97,11 +97,23 @@ mod tests {
             downgrade(&store);
         }
         let store = Store::open(dir.path()).unwrap();
-        let version = store.meta.get(tables::META_FORMAT_VERSION).unwrap().unwrap();
+        let version = store
+            .meta
+            .get(tables::META_FORMAT_VERSION)
+            .unwrap()
+            .unwrap();
         assert_eq!(version.as_ref(), tables::FORMAT_VERSION.to_le_bytes());
         let series = store.series_of_app("app.inuse_space").unwrap();
         for (from, until) in [(T, T + 20), (T - 86_400, T + 86_400), (T + 10, T + 20)] {
-            let read = store.read(&series, Window { start: from, end: until }).unwrap();
+            let read = store
+                .read(
+                    &series,
+                    Window {
+                        start: from,
+                        end: until,
+                    },
+                )
+                .unwrap();
             let want = if from == T + 10 { "a 300\n" } else { "a 200\n" };
             assert_eq!(read.tree.to_folded(), want, "{from}..{until}");
         }
@@ -109,7 +121,15 @@ mod tests {
         drop(store);
         let store = Store::open(dir.path()).unwrap();
         let series = store.series_of_app("app.inuse_space").unwrap();
-        let read = store.read(&series, Window { start: T, end: T + 20 }).unwrap();
+        let read = store
+            .read(
+                &series,
+                Window {
+                    start: T,
+                    end: T + 20,
+                },
+            )
+            .unwrap();
         assert_eq!(read.tree.to_folded(), "a 200\n");
     }
 
@@ -125,6 +145,15 @@ mod tests {
             store.db.persist(PersistMode::SyncAll).unwrap();
         }
         let err = Store::open(dir.path()).unwrap_err();
-        assert!(matches!(err, StoreError::Version { found: 3, expected: 2 }), "{err}");
+        assert!(
+            matches!(
+                err,
+                StoreError::Version {
+                    found: 3,
+                    expected: 2
+                }
+            ),
+            "{err}"
+        );
     }
 }
