@@ -317,3 +317,83 @@ async fn agent_tags_become_labels_and_apps_are_listed() {
         ["test"]
     );
 }
+
+/// Item 2 of issue 10: the Node agent sends `sampleRate=17` in the query of a wall profile
+/// sampled every 10.191 ms. The profile's own period and units win: CPU and wall time are
+/// exact nanoseconds (10⁹ ticks per second), the sample count is at 98 Hz, and the seconds
+/// a user reads are the agent's own.
+#[tokio::test]
+async fn a_pprof_body_beats_a_contradicting_sample_rate_in_the_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    let node = fixture_roots()[0].join("node-pyroscope-nodejs-0.6.4-ingest-pprof");
+    let body = std::fs::read(node.join("0003.bin")).unwrap();
+    let totals = pprof_totals(&read_json(&node.join("0003.decoded.json"))["pprof"]);
+    let req = Request::post(
+        "/ingest?name=rate.app&from=1700000001&until=1700000011&format=pprof&sampleRate=17",
+    )
+    .body(Body::from(body))
+    .unwrap();
+    let (status, resp) = send(&state, req).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&resp));
+    for (suffix, ty, rate) in [
+        ("cpu", "cpu", 1_000_000_000),
+        ("wall", "wall", 1_000_000_000),
+        ("samples", "samples", 98),
+    ] {
+        let uri = format!(
+            "/render?query=rate.app.{suffix}%7B%7D&from=1700000000&until=1700000100&format=json&max-nodes=-1"
+        );
+        let (status, body) = send(&state, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["metadata"]["sampleRate"], rate, "{suffix}");
+        assert_eq!(v["metadata"]["units"], "samples", "{suffix}");
+        assert_eq!(v["flamebearer"]["numTicks"], totals[ty], "{suffix}");
+    }
+}
+
+/// A sample type that cannot be stored (its name cannot be part of a series key) is
+/// refused with a reason, and nothing of the upload is stored: never a 200 for data that
+/// is dropped (the original acknowledged every unknown type and stored nothing).
+#[tokio::test]
+async fn a_sample_type_that_cannot_be_stored_is_refused_not_dropped() {
+    use cinder_profile::pprof::{encode, EncodeOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    let tree = cinder_profile::Tree::from_folded("main;work 5\n").0;
+    let body = encode(
+        &tree,
+        &EncodeOptions {
+            sample_type: "bad {name}".into(),
+            unit: "count".into(),
+            ..EncodeOptions::default()
+        },
+    );
+    let req = Request::post("/ingest?name=bad.app&from=1700000000&until=1700000010&format=pprof")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, resp) = send(&state, req).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = String::from_utf8_lossy(&resp);
+    assert!(
+        text.contains("bad {name}") && text.contains("(count) cannot be stored"),
+        "{text}"
+    );
+    let (_, apps) = send(
+        &state,
+        Request::get("/label-values?label=__name__")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(String::from_utf8_lossy(&apps), "[]");
+}
