@@ -1,8 +1,7 @@
-//! Every captured request of a real agent (`shared/fixtures/agents`, and the captures
-//! checked in under `tests/fixtures/agents`) replayed through the router, then read back
-//! through `/render`: each series' total must equal what the capture's `.decoded.json` says
-//! the agent sent, for every sample type (issue 10: the original dropped the nanosecond
-//! `cpu` and `wall` types).
+//! Every captured request of a real agent (`tests/fixtures/agents`) replayed through the
+//! router, then read back through `/render`: each series' total must equal what the
+//! capture's `.decoded.json` says the agent sent, for every sample type (issue 10: the
+//! original dropped the nanosecond `cpu` and `wall` types).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,12 +16,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn fixture_roots() -> [PathBuf; 2] {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        dir.join("../../../shared/fixtures/agents"),
-        dir.join("../../tests/fixtures/agents"),
-    ]
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/agents")
 }
 
 fn read_json(p: &Path) -> Value {
@@ -31,10 +26,10 @@ fn read_json(p: &Path) -> Value {
 
 /// All captures: (sidecar, decoded, body), in directory then sequence order.
 fn captures() -> Vec<(Value, Value, Vec<u8>)> {
-    let mut dirs: Vec<PathBuf> = fixture_roots()
-        .iter()
-        .filter_map(|root| std::fs::read_dir(root).ok())
-        .flat_map(|rd| rd.flatten().map(|e| e.path()))
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
@@ -62,7 +57,7 @@ fn captures() -> Vec<(Value, Value, Vec<u8>)> {
     }
     assert!(
         out.len() >= 20,
-        "expected the shared fixtures, found {}",
+        "expected the checked-in agent captures, found {}",
         out.len()
     );
     out
@@ -330,7 +325,7 @@ async fn a_pprof_body_beats_a_contradicting_sample_rate_in_the_query() {
         Arc::new(Store::open(dir.path()).unwrap()),
         Settings::default(),
     );
-    let node = fixture_roots()[0].join("node-pyroscope-nodejs-0.6.4-ingest-pprof");
+    let node = fixtures().join("node-pyroscope-nodejs-0.6.4-ingest-pprof");
     let body = std::fs::read(node.join("0003.bin")).unwrap();
     let totals = pprof_totals(&read_json(&node.join("0003.decoded.json"))["pprof"]);
     let req = Request::post(
