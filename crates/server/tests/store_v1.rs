@@ -3,6 +3,7 @@
 //! written: apps, series and labels, trees over windows that use every kind of block,
 //! timelines, averaging, users, the API key and the signing key. A layout change that
 //! misreads old stores fails here; see `docs/storage.md` for what a format change needs.
+//! Opening it migrates it to version 2 (`store/migrate.rs`), checked at the end.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,9 +11,11 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
+use cinder_profile::selector::SeriesKey;
+use cinder_profile::Tree;
 use cinder_server::auth::{keys, password, AuthConfig, Role};
 use cinder_server::query::timeline::Window;
-use cinder_server::store::{tables, Aggregation, Store};
+use cinder_server::store::{tables, Aggregation, SeriesMeta, Store, Write};
 use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
@@ -317,4 +320,44 @@ async fn the_server_logs_in_renders_and_ingests_on_the_fixture() {
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, body, _) = call(&state, get(render)).await;
     assert!(body.contains("main;new 1\n"), "{body}");
+}
+
+/// Opening the version 1 store migrates it to version 2 once (write counts become
+/// millionths of a write): the old averages read as before, a new upload straddling a
+/// 10 s boundary counts as one write beside them, and reopening migrates nothing twice.
+#[test]
+fn the_migration_to_version_2_keeps_averages_and_mixes_with_new_writes() {
+    let (dir, store) = open_fixture();
+    let inuse = SeriesMeta {
+        spy_name: "fixture".into(),
+        sample_rate: 0,
+        units: "bytes".into(),
+        aggregation: Aggregation::Average,
+    };
+    store
+        .write(vec![Write {
+            key: SeriesKey::parse("worker.inuse_space{}").unwrap(),
+            meta: inuse,
+            window: Window::snap(T0 + 21, T0 + 31),
+            tree: Tree::from_folded("w;buf 500\n").0,
+        }])
+        .unwrap();
+    // (100 + 300 + 500) / 3 writes, in every window holding all three.
+    for (from, until) in [(T0, T0 + 40), (T0 - 1_000, T0 + 1_000), (T0, T0 + 86_400)] {
+        assert_eq!(
+            folded(&store, "worker.inuse_space", &[], from, until),
+            "w;buf 300\n",
+            "{from}..{until}"
+        );
+    }
+    drop(store);
+    let store = Store::open(&dir.path().join("store")).expect("reopens");
+    assert_eq!(
+        folded(&store, "worker.inuse_space", &[], T0, T0 + 40),
+        "w;buf 300\n"
+    );
+    assert_eq!(
+        folded(&store, "worker.inuse_space", &[], T0, T0 + 20),
+        "w;buf 200\n"
+    );
 }
