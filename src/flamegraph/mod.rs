@@ -2,7 +2,8 @@
 //!
 //! The work splits by what it may touch:
 //! - pure and native-tested: [`model`] (what is drawn, computed once per profile: the
-//!   [`cinder_profile::layout`], name colours, value formatter), [`viewport`] (zoom and focus
+//!   [`cinder_profile::layout`], name colours, value formatter), [`diff`] (a diff's two
+//!   sides, its change and colour per node), [`viewport`] (zoom and focus
 //!   state, ticks ↔ CSS ↔ device pixels), [`palette`], [`format`](mod@format), [`paint`] (one frame,
 //!   through the [`painter::Painter`] trait), [`hit_test`] (pointer and keyboard), [`tooltip`];
 //! - browser only: `painter::CanvasPainter` (the only canvas API user), `chart_canvas` (the
@@ -18,6 +19,7 @@
 //! // elsewhere: fg.set_search(term), fg.search_stats(), fg.reset(), fg.can_reset()
 //! ```
 
+pub mod diff;
 pub mod format;
 pub mod hit_test;
 pub mod model;
