@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::api::browser::download;
-use crate::pages::Shown;
 use crate::state::profile::{to_collapsed, to_flamebearer_json, to_pprof};
+use crate::state::shown::Shown;
 
 /// Export menu.
 #[component]

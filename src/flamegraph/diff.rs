@@ -153,6 +153,15 @@ impl DiffSides {
         )
     }
 
+    /// One row per function with each side's recursion-correct ticks (the diff table).
+    #[must_use]
+    pub fn table(&self, tree: &Tree) -> Vec<cinder_profile::DiffRow> {
+        cinder_profile::table::diff_table(tree, |id| {
+            let at = |v: &[Side]| v.get(id as usize).copied().unwrap_or_default();
+            (at(&self.left), at(&self.right))
+        })
+    }
+
     /// `node`'s numbers under `mode`.
     #[must_use]
     pub fn node(&self, node: NodeId, mode: DiffMode) -> NodeDiff {

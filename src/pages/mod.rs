@@ -6,9 +6,10 @@ mod explore;
 mod login;
 mod not_found;
 mod settings;
+pub mod side;
 
 pub use comparison::{ComparisonPage, DiffPage};
-pub use explore::{ExplorePage, Shown};
+pub use explore::ExplorePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;
