@@ -1,6 +1,9 @@
 //! Presentational building blocks shared by pages.
 
 pub mod app_selector;
+pub mod diff_files;
+pub mod diff_legend;
+pub mod diff_table;
 pub mod export;
 pub mod layout;
 pub mod open_file;

@@ -2,13 +2,15 @@
 //! logic.
 
 mod comparison;
+mod comparison_diff;
 mod explore;
 mod login;
 mod not_found;
 mod settings;
 pub mod side;
 
-pub use comparison::{ComparisonPage, DiffPage};
+pub use comparison::ComparisonPage;
+pub use comparison_diff::DiffPage;
 pub use explore::ExplorePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;

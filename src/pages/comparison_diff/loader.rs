@@ -1,0 +1,153 @@
+//! Loading the diff view's data: each side from its [`Source`] (a `/render` of its query
+//! and window, or a URL) or from a file, then the diff computed here from the two trees
+//! (never by `/render-diff`), and its table once the graph is on screen. A side's answer to
+//! a superseded request is dropped; the old diff stays on screen while a side reloads.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::flamegraph::FlameProfile;
+use crate::pages::side;
+use crate::state::diff_table::DiffTableModel;
+use crate::state::diff_view::Side;
+use crate::state::profile::LoadedProfile;
+use crate::state::source::Source;
+
+/// Reactive data of the diff view.
+#[derive(Debug, Clone, Copy)]
+pub struct DiffLoader {
+    left: RwSignal<Option<Arc<LoadedProfile>>>,
+    right: RwSignal<Option<Arc<LoadedProfile>>>,
+    /// The diff on screen (union tree with both sides).
+    pub profile: RwSignal<Option<Arc<FlameProfile>>>,
+    /// Its table, computed after the graph's first paint.
+    pub table: RwSignal<Option<Arc<DiffTableModel>>>,
+    /// The last error, per side.
+    pub errors: RwSignal<[Option<String>; 2]>,
+    /// Sides still loading.
+    pub loading: RwSignal<[bool; 2]>,
+    /// Id of the newest request per side; older answers are ignored.
+    latest: RwSignal<[u64; 2]>,
+}
+
+fn slot(side: Side) -> usize {
+    match side {
+        Side::Left => 0,
+        Side::Right => 1,
+    }
+}
+
+impl DiffLoader {
+    /// Empty state.
+    #[must_use]
+    pub fn new() -> DiffLoader {
+        DiffLoader {
+            left: RwSignal::new(None),
+            right: RwSignal::new(None),
+            profile: RwSignal::new(None),
+            table: RwSignal::new(None),
+            errors: RwSignal::new([None, None]),
+            loading: RwSignal::new([false, false]),
+            latest: RwSignal::new([0, 0]),
+        }
+    }
+
+    fn side(self, side: Side) -> RwSignal<Option<Arc<LoadedProfile>>> {
+        match side {
+            Side::Left => self.left,
+            Side::Right => self.right,
+        }
+    }
+
+    /// Whether `side` has a profile.
+    #[must_use]
+    pub fn has(self, side: Side) -> bool {
+        self.side(side).with_untracked(Option::is_some)
+    }
+
+    /// Both loaded profiles, when both are there (for exports).
+    #[must_use]
+    pub fn both(self) -> Option<(Arc<LoadedProfile>, Arc<LoadedProfile>)> {
+        Some((self.left.get_untracked()?, self.right.get_untracked()?))
+    }
+
+    fn next_id(self, side: Side) -> u64 {
+        let mut id = 0;
+        self.latest.update(|l| {
+            l[slot(side)] += 1;
+            id = l[slot(side)];
+        });
+        id
+    }
+
+    /// Loads `side` from `source` (nothing to load: the side stays empty).
+    pub fn load(self, side: Side, source: Option<Source>) {
+        let id = self.next_id(side);
+        let Some(source) = source else {
+            self.loading.update(|l| l[slot(side)] = false);
+            return;
+        };
+        self.loading.update(|l| l[slot(side)] = true);
+        spawn_local(async move {
+            let result = side::load(source).await;
+            self.finish(side, id, result);
+        });
+    }
+
+    /// Shows a file opened for `side`.
+    pub fn show_file(self, side: Side, name: &str, bytes: &[u8]) {
+        let id = self.next_id(side);
+        self.finish(side, id, LoadedProfile::from_file(name, bytes));
+    }
+
+    fn finish(self, side: Side, id: u64, result: Result<LoadedProfile, String>) {
+        if self.latest.with_untracked(|l| l[slot(side)]) != id {
+            return;
+        }
+        self.loading.update(|l| l[slot(side)] = false);
+        match result {
+            Ok(p) => {
+                self.errors.update(|e| e[slot(side)] = None);
+                self.side(side).set(Some(Arc::new(p)));
+                self.rediff();
+            }
+            Err(e) => self
+                .errors
+                .update(|errs| errs[slot(side)] = Some(format!("{}: {e}", side.title()))),
+        }
+    }
+
+    /// Diffs the two sides (when both are there) and schedules the table.
+    fn rediff(self) {
+        let Some((left, right)) = self.both() else {
+            return;
+        };
+        let m = &left.meta;
+        let flame = Arc::new(FlameProfile::diff(
+            &left.tree,
+            &right.tree,
+            &m.units,
+            m.sample_rate,
+            &m.spy_name,
+        ));
+        self.profile.set(Some(Arc::clone(&flame)));
+        api::browser::after_next_frame(move || {
+            let current = self
+                .profile
+                .with_untracked(|p| p.as_ref().is_some_and(|p| Arc::ptr_eq(p, &flame)));
+            if let (true, Some(sides)) = (current, flame.diff.as_ref()) {
+                self.table
+                    .set(Some(Arc::new(DiffTableModel::new(&flame.tree, sides))));
+            }
+        });
+    }
+}
+
+impl Default for DiffLoader {
+    fn default() -> Self {
+        DiffLoader::new()
+    }
+}
