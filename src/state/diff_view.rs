@@ -86,8 +86,10 @@ pub struct DiffViewState {
     pub right: SideParams,
     /// Colouring.
     pub style: DiffStyle,
-    /// Search term.
+    /// Search term (the baseline's, and the comparison's while searches are synced).
     pub search: String,
+    /// The comparison's own search term in the split view; `None` while synced.
+    pub right_search: Option<String>,
     /// Function selected in the table (highlighted in the graph).
     pub selected: Option<String>,
     /// Table sort.
@@ -144,6 +146,10 @@ impl DiffViewState {
                     .unwrap_or(0.0),
             },
             search: get("search").unwrap_or("").to_owned(),
+            right_search: pairs
+                .iter()
+                .find(|(k, _)| k == "rightSearch")
+                .map(|(_, v)| v.clone()),
             selected: get("fn").map(String::from),
             sort: get("sort").and_then(DiffSort::parse).unwrap_or_default(),
             focus: get("focus")
@@ -187,6 +193,9 @@ impl DiffViewState {
         }
         if !self.search.is_empty() {
             out.append_pair("search", &self.search);
+        }
+        if let Some(r) = &self.right_search {
+            out.append_pair("rightSearch", r);
         }
         if let Some(f) = &self.selected {
             out.append_pair("fn", f);
@@ -250,12 +259,71 @@ impl DiffViewState {
         format!("/?{}", out.finish())
     }
 
+    /// The search of one side.
+    #[must_use]
+    pub fn search_of(&self, side: Side) -> &str {
+        match (side, &self.right_search) {
+            (Side::Right, Some(own)) => own,
+            _ => &self.search,
+        }
+    }
+
+    /// Types `term` into `side`'s search box: both sides while synced.
+    pub fn set_search(&mut self, side: Side, term: String) {
+        match (side, &mut self.right_search) {
+            (Side::Right, Some(own)) => *own = term,
+            _ => self.search = term,
+        }
+    }
+
+    /// Links or unlinks the two search boxes (unlinking starts from the shared term).
+    pub fn set_search_synced(&mut self, synced: bool) {
+        self.right_search = if synced {
+            None
+        } else {
+            Some(self.search.clone())
+        };
+    }
+
+    /// "Compare with N prior": the baseline becomes the comparison's window (and query)
+    /// `period` seconds earlier, as absolute times. False when the comparison's window
+    /// cannot be read (a profile URL, or a bad time).
+    pub fn compare_with_prior(&mut self, period: i64, now: i64) -> bool {
+        let r = &self.right;
+        let window = r
+            .profile
+            .is_none()
+            .then(|| Some((time_expr(&r.from, now)?, time_expr(&r.until, now)?)))
+            .flatten();
+        let Some((from, until)) = window else {
+            return false;
+        };
+        self.left = SideParams {
+            query: self.right.query.clone(),
+            from: from.saturating_sub(period).to_string(),
+            until: until.saturating_sub(period).to_string(),
+            profile: None,
+        };
+        self.data_changed();
+        true
+    }
+
     /// Changing the data resets what depended on the old diff.
     pub fn data_changed(&mut self) {
         self.focus.clear();
         self.selected = None;
     }
 }
+
+/// The periods of "compare with N prior", as the original offers them.
+pub const PRIOR_PERIODS: [(&str, i64); 6] = [
+    ("1 hour", 3_600),
+    ("12 hours", 43_200),
+    ("24 hours", 86_400),
+    ("1 week", 604_800),
+    ("2 weeks", 1_209_600),
+    ("30 days", 2_592_000),
+];
 
 /// A time as the original's URLs write it: `now`, `now-<n><s|m|h|d|w|M|y>`, or unix time
 /// (seconds, or milliseconds when longer than 10 digits).

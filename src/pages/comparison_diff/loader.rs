@@ -1,7 +1,8 @@
-//! Loading the diff view's data: each side from its [`Source`] (a `/render` of its query
-//! and window, or a URL) or from a file, then the diff computed here from the two trees
-//! (never by `/render-diff`), and its table once the graph is on screen. A side's answer to
-//! a superseded request is dropped; the old diff stays on screen while a side reloads.
+//! Loading two sides: each from its [`Source`] (a `/render` of its query and window, or a
+//! URL) or from a file; for the diff view, the diff computed here from the two trees (never
+//! by `/render-diff`), and its table once the graph is on screen. A side's answer to a
+//! superseded request is dropped; old data stays on screen while a side reloads. The
+//! comparison view (`/comparison`) uses the same loader without the diff.
 
 use std::sync::Arc;
 
@@ -14,13 +15,18 @@ use crate::pages::side;
 use crate::state::diff_table::DiffTableModel;
 use crate::state::diff_view::Side;
 use crate::state::profile::LoadedProfile;
+use crate::state::shown::Shown;
 use crate::state::source::Source;
 
-/// Reactive data of the diff view.
+/// Reactive data of two sides and their diff.
 #[derive(Debug, Clone, Copy)]
 pub struct DiffLoader {
-    left: RwSignal<Option<Arc<LoadedProfile>>>,
-    right: RwSignal<Option<Arc<LoadedProfile>>>,
+    /// The baseline on screen.
+    pub left: RwSignal<Option<Shown>>,
+    /// The comparison on screen.
+    pub right: RwSignal<Option<Shown>>,
+    /// Whether to compute the diff when both sides are there.
+    diffs: bool,
     /// The diff on screen (union tree with both sides).
     pub profile: RwSignal<Option<Arc<FlameProfile>>>,
     /// Its table, computed after the graph's first paint.
@@ -41,10 +47,11 @@ fn slot(side: Side) -> usize {
 }
 
 impl DiffLoader {
-    /// Empty state.
+    /// Empty state; `diffs`: compute the diff of the sides.
     #[must_use]
-    pub fn new() -> DiffLoader {
+    pub fn new(diffs: bool) -> DiffLoader {
         DiffLoader {
+            diffs,
             left: RwSignal::new(None),
             right: RwSignal::new(None),
             profile: RwSignal::new(None),
@@ -55,7 +62,9 @@ impl DiffLoader {
         }
     }
 
-    fn side(self, side: Side) -> RwSignal<Option<Arc<LoadedProfile>>> {
+    /// The profile on screen of `side`.
+    #[must_use]
+    pub fn side(self, side: Side) -> RwSignal<Option<Shown>> {
         match side {
             Side::Left => self.left,
             Side::Right => self.right,
@@ -70,7 +79,7 @@ impl DiffLoader {
 
     /// Both loaded profiles, when both are there (for exports).
     #[must_use]
-    pub fn both(self) -> Option<(Arc<LoadedProfile>, Arc<LoadedProfile>)> {
+    pub fn both(self) -> Option<(Shown, Shown)> {
         Some((self.left.get_untracked()?, self.right.get_untracked()?))
     }
 
@@ -111,8 +120,10 @@ impl DiffLoader {
         match result {
             Ok(p) => {
                 self.errors.update(|e| e[slot(side)] = None);
-                self.side(side).set(Some(Arc::new(p)));
-                self.rediff();
+                self.side(side).set(Some(Shown::new(p)));
+                if self.diffs {
+                    self.rediff();
+                }
             }
             Err(e) => self
                 .errors
@@ -127,8 +138,8 @@ impl DiffLoader {
         };
         let m = &left.meta;
         let flame = Arc::new(FlameProfile::diff(
-            &left.tree,
-            &right.tree,
+            left.tree(),
+            right.tree(),
             &m.units,
             m.sample_rate,
             &m.spy_name,
@@ -143,11 +154,5 @@ impl DiffLoader {
                     .set(Some(Arc::new(DiffTableModel::new(&flame.tree, sides))));
             }
         });
-    }
-}
-
-impl Default for DiffLoader {
-    fn default() -> Self {
-        DiffLoader::new()
     }
 }

@@ -3,8 +3,8 @@
 //! change, with its legend, colouring controls and diff table. Everything that defines the
 //! screen lives in the URL (`state::diff_view`), with the original's parameter names.
 
-mod loader;
-mod sides;
+pub(crate) mod loader;
+pub(crate) mod sides;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -38,7 +38,7 @@ pub fn DiffPage() -> impl IntoView {
             },
         );
     });
-    let loader = DiffLoader::new();
+    let loader = DiffLoader::new(true);
     let now = RwSignal::new(api::browser::now_secs());
     // Each side reloads only when its own source changes.
     for side in Side::BOTH {
@@ -70,7 +70,7 @@ pub fn DiffPage() -> impl IntoView {
             }
             (_, Some((l, r))) => api::browser::download(
                 "diff.json",
-                to_diff_json(&l.tree, &r.tree, &l.meta).as_bytes(),
+                to_diff_json(l.tree(), r.tree(), &l.meta).as_bytes(),
                 "application/json",
             ),
             (_, None) => Err("nothing to export yet".to_owned()),
@@ -99,6 +99,7 @@ pub fn DiffPage() -> impl IntoView {
             <div class="toolbar">
                 <h1 class="page-title">"Diff"</h1>
                 <div class="spacer"></div>
+                <a class="btn" id="to-split" href=move || format!("/comparison?{}", state.with(DiffViewState::to_query_string))>"Split view"</a>
                 <DiffFiles
                     on_file=Callback::new(move |(side, name, bytes): (Side, String, Vec<u8>)| loader.show_file(side, &name, &bytes))
                     has=Callback::new(move |side| loader.has(side))

@@ -56,6 +56,7 @@ fn every_field_round_trips_through_the_url() {
             threshold: 2.5,
         },
         search: "a & b".into(),
+        right_search: Some(String::new()),
         selected: Some("main".into()),
         sort: DiffSort::default().clicked(super::super::diff_table::DiffColumn::Name),
         focus: vec!["main".into(), "work".into()],
@@ -96,4 +97,46 @@ fn time_expressions() {
     assert_eq!(time_expr("now-5x", now), None);
     assert_eq!(time_expr("yesterday", now), None);
     assert_eq!(time_expr("now-99999999999999999y", now), None);
+}
+
+#[test]
+fn searches_are_synced_until_unlinked() {
+    let mut s = DiffViewState::default();
+    s.set_search(Side::Right, "gc".into());
+    assert_eq!(
+        (s.search_of(Side::Left), s.search_of(Side::Right)),
+        ("gc", "gc")
+    );
+    s.set_search_synced(false);
+    s.set_search(Side::Right, "io".into());
+    assert_eq!(
+        (s.search_of(Side::Left), s.search_of(Side::Right)),
+        ("gc", "io")
+    );
+    let back = DiffViewState::from_query_string(&s.to_query_string());
+    assert_eq!(back.search_of(Side::Right), "io");
+    s.set_search_synced(true);
+    assert_eq!(s.search_of(Side::Right), "gc");
+}
+
+#[test]
+fn compare_with_prior_shifts_the_comparison_window_into_the_baseline() {
+    let now = 1_000_000;
+    let mut s =
+        DiffViewState::from_query_string("query=a.cpu%7B%7D&rightFrom=now-30m&rightUntil=now&fn=x");
+    assert!(s.compare_with_prior(PRIOR_PERIODS[2].1, now));
+    assert_eq!(
+        s.source(Side::Left, now),
+        Some(Source::Query {
+            query: "a.cpu{}".into(),
+            from: now - 1800 - 86_400,
+            until: now - 86_400
+        })
+    );
+    assert_eq!(
+        s.selected, None,
+        "the old selection belonged to the old data"
+    );
+    let mut url = DiffViewState::from_query_string("rightProfile=x.json");
+    assert!(!url.compare_with_prior(3600, now));
 }
