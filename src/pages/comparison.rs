@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use super::comparison_diff::loader::DiffLoader;
+use super::comparison_diff::progress_view;
 use super::comparison_diff::sides::SideBoxes;
 use crate::api;
 use crate::components::diff_files::DiffFiles;
@@ -36,8 +37,14 @@ pub fn ComparisonPage() -> impl IntoView {
     let loader = DiffLoader::new(false);
     let now = RwSignal::new(api::browser::now_secs());
     for side in Side::BOTH {
-        let source = Memo::new(move |_| state.with(|s| s.source(side, now.get())));
-        Effect::new(move |_| loader.load(side, source.get()));
+        let source = Memo::new(move |_| {
+            let now = now.get();
+            state.with(|s| (s.source(side, now), s.range.resolve(now)))
+        });
+        Effect::new(move |_| {
+            let (source, range) = source.get();
+            loader.load(side, source, range);
+        });
     }
     let synced = Memo::new(move |_| state.with(|s| s.right_search.is_none()));
     let prior = move |ev| {
@@ -112,6 +119,7 @@ pub fn ComparisonPage() -> impl IntoView {
                 </label>
             </div>
             {errors}
+            {progress_view(loader)}
             <div class="comparison-panes">{pane(Side::Left)}{pane(Side::Right)}</div>
         </section>
     }

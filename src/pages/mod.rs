@@ -1,6 +1,7 @@
 //! One module per route. Pages compose components and read state; they hold no business
 //! logic.
 
+pub mod chunked;
 mod comparison;
 mod comparison_diff;
 mod explore;

@@ -1,16 +1,21 @@
 //! Loading two sides: each from its [`Source`] (a `/render` of its query and window, or a
 //! URL) or from a file; for the diff view, the diff computed here from the two trees (never
 //! by `/render-diff`), and its table once the graph is on screen. A side's answer to a
-//! superseded request is dropped; old data stays on screen while a side reloads. The
-//! comparison view (`/comparison`) uses the same loader without the diff.
+//! superseded request is dropped; old data stays on screen while a side reloads. A query
+//! side is built from cached time chunks ([`Chunked`]), so reselecting fetches only what
+//! is not cached yet. The comparison view (`/comparison`) uses the same loader without the
+//! diff.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use cinder_profile::timegrid::Window;
+
 use crate::api;
 use crate::flamegraph::FlameProfile;
+use crate::pages::chunked::Chunked;
 use crate::pages::side;
 use crate::state::diff_table::DiffTableModel;
 use crate::state::diff_view::Side;
@@ -37,6 +42,8 @@ pub struct DiffLoader {
     pub loading: RwSignal<[bool; 2]>,
     /// Id of the newest request per side; older answers are ignored.
     latest: RwSignal<[u64; 2]>,
+    /// Each side's chunk cache.
+    pub chunks: [Chunked; 2],
 }
 
 fn slot(side: Side) -> usize {
@@ -59,6 +66,7 @@ impl DiffLoader {
             errors: RwSignal::new([None, None]),
             loading: RwSignal::new([false, false]),
             latest: RwSignal::new([0, 0]),
+            chunks: [Chunked::new(), Chunked::new()],
         }
     }
 
@@ -92,16 +100,26 @@ impl DiffLoader {
         id
     }
 
-    /// Loads `side` from `source` (nothing to load: the side stays empty).
-    pub fn load(self, side: Side, source: Option<Source>) {
+    /// Loads `side` from `source` (nothing to load: the side stays empty); a query is
+    /// fetched in chunks on the grid of the view's `range` (unix seconds).
+    pub fn load(self, side: Side, source: Option<Source>, range: (i64, i64)) {
         let id = self.next_id(side);
         let Some(source) = source else {
             self.loading.update(|l| l[slot(side)] = false);
             return;
         };
         self.loading.update(|l| l[slot(side)] = true);
+        let chunks = self.chunks[slot(side)];
         spawn_local(async move {
-            let result = side::load(source).await;
+            let result = match source {
+                Source::Query { query, from, until } => {
+                    let selection = Window::snap(from, until);
+                    chunks
+                        .load(query, selection, Window::snap(range.0, range.1))
+                        .await
+                }
+                url => side::load(url).await,
+            };
             self.finish(side, id, result);
         });
     }

@@ -42,8 +42,14 @@ pub fn DiffPage() -> impl IntoView {
     let now = RwSignal::new(api::browser::now_secs());
     // Each side reloads only when its own source changes.
     for side in Side::BOTH {
-        let source = Memo::new(move |_| state.with(|s| s.source(side, now.get())));
-        Effect::new(move |_| loader.load(side, source.get()));
+        let source = Memo::new(move |_| {
+            let now = now.get();
+            state.with(|s| (s.source(side, now), s.range.resolve(now)))
+        });
+        Effect::new(move |_| {
+            let (source, range) = source.get();
+            loader.load(side, source, range);
+        });
     }
 
     let selected = Signal::from(Memo::new(move |_| state.with(|s| s.selected.clone())));
@@ -117,6 +123,7 @@ pub fn DiffPage() -> impl IntoView {
                 {move || export_error.get().map(|e| view! { <span class="error-text">{e}</span> })}
             </div>
             {errors}
+            {progress_view(loader)}
             {waiting}
             <div class="panes" data-view="both">
                 <DiffTable
@@ -134,6 +141,21 @@ pub fn DiffPage() -> impl IntoView {
                 </div>
             </div>
         </section>
+    }
+}
+
+/// "Baseline: 12 / 60 chunks" while a side's chunks arrive.
+pub(crate) fn progress_view(loader: DiffLoader) -> impl IntoView {
+    move || {
+        Side::BOTH
+            .into_iter()
+            .zip(loader.chunks)
+            .filter_map(|(side, c)| {
+                let (done, total) = c.progress.get()?;
+                let text = format!("{}: {done} / {total} chunks", side.title());
+                Some(view! { <span class="muted chunk-progress" data-side=side.prefix()>{text}</span> })
+            })
+            .collect_view()
     }
 }
 
