@@ -69,7 +69,7 @@ impl ChunkGrid {
 
     /// Chunk length in seconds.
     #[must_use]
-    pub fn len(&self) -> i64 {
+    pub fn seconds(&self) -> i64 {
         self.len
     }
 

@@ -13,20 +13,20 @@ fn w(start: i64, end: i64) -> Window {
 #[test]
 fn a_grid_cuts_a_range_into_at_most_max_chunks_nice_chunks() {
     let hour = w(3_600_000, 3_603_600);
-    assert_eq!(ChunkGrid::for_range(hour, 360).len(), 10);
-    assert_eq!(ChunkGrid::for_range(w(0, 86_400), 360).len(), 300);
-    assert_eq!(ChunkGrid::for_range(w(0, 30 * 86_400), 360).len(), 7_200);
-    assert_eq!(ChunkGrid::for_range(w(0, 360 * 86_400), 360).len(), 86_400);
+    assert_eq!(ChunkGrid::for_range(hour, 360).seconds(), 10);
+    assert_eq!(ChunkGrid::for_range(w(0, 86_400), 360).seconds(), 300);
+    assert_eq!(ChunkGrid::for_range(w(0, 30 * 86_400), 360).seconds(), 7_200);
+    assert_eq!(ChunkGrid::for_range(w(0, 360 * 86_400), 360).seconds(), 86_400);
     assert_eq!(
-        ChunkGrid::for_range(w(0, 365 * 86_400), 360).len(),
+        ChunkGrid::for_range(w(0, 365 * 86_400), 360).seconds(),
         2 * 86_400
     );
     assert_eq!(
-        ChunkGrid::for_range(w(0, 3_000 * 86_400), 360).len(),
+        ChunkGrid::for_range(w(0, 3_000 * 86_400), 360).seconds(),
         9 * 86_400
     );
-    assert_eq!(ChunkGrid::for_range(w(0, 0), 0).len(), 10);
-    assert_eq!(ChunkGrid::with_len(25).len(), 30);
+    assert_eq!(ChunkGrid::for_range(w(0, 0), 0).seconds(), 10);
+    assert_eq!(ChunkGrid::with_len(25).seconds(), 30);
 }
 
 #[test]
@@ -174,9 +174,9 @@ proptest! {
         prop_assert_eq!(at, if sel.is_empty() { sel.start } else { sel.end });
         // Edges are shorter than a chunk, or the selection holds no whole chunk at all.
         if p.chunks.is_empty() {
-            prop_assert!(sel.len() < 2 * g.len());
+            prop_assert!(sel.len() < 2 * g.seconds());
         } else {
-            prop_assert!(p.edges.iter().all(|e| e.len() < g.len()));
+            prop_assert!(p.edges.iter().all(|e| e.len() < g.seconds()));
         }
     }
 }
