@@ -60,8 +60,10 @@ async function barPoint(page, name) {
   return point;
 }
 
-/** The canvas pixel (r, g, b) under a page point, sampled after the next frame. */
-async function pixel(page, { x, y }) {
+/** The canvas pixel (r, g, b) near the bottom edge of the bar centred at a page point (below
+ * its label's text), sampled after the next frame. */
+async function pixel(page, { x, y: centre }) {
+  const y = centre + 8;
   return page.evaluate(async ({ x, y }) => {
     await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
     const c = document.querySelector('#diff-flamegraph-pane canvas');
