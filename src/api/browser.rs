@@ -209,3 +209,10 @@ pub fn on_files_drop(done: impl Fn(usize, String, Vec<u8>) + Clone + 'static) {
         drop.remove();
     });
 }
+
+/// Records `performance.mark(name)`, for benchmarks that time the app from outside.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

@@ -154,6 +154,8 @@ impl DiffLoader {
         let Some((left, right)) = self.both() else {
             return;
         };
+        // Both trees are in memory: `bench-diff.mjs` times from here to the diff on screen.
+        api::browser::mark("cinder-diff-start");
         let m = &left.meta;
         let flame = Arc::new(FlameProfile::diff(
             left.tree(),
@@ -163,6 +165,8 @@ impl DiffLoader {
             &m.spy_name,
         ));
         self.profile.set(Some(Arc::clone(&flame)));
+        // The graph paints in the next animation frame; this runs once that frame is shown.
+        api::browser::after_next_frame(|| api::browser::mark("cinder-diff-painted"));
         api::browser::after_next_frame(move || {
             let current = self
                 .profile
