@@ -10,6 +10,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use super::comparison_diff::loader::DiffLoader;
+use super::comparison_diff::main_timeline::MainTimeline;
 use super::comparison_diff::progress_view;
 use super::comparison_diff::sides::SideBoxes;
 use crate::api;
@@ -102,6 +103,7 @@ pub fn ComparisonPage() -> impl IntoView {
                 />
                 <a class="btn" id="to-diff" href=move || format!("/comparison-diff?{}", state.with(DiffViewState::to_query_string))>"Diff view"</a>
             </div>
+            <MainTimeline state=state now=now.into() loader=loader on_change=Callback::new(move |s: DiffViewState| update.run((s, false))) />
             <SideBoxes state=state now=now.into() on_change=Callback::new(move |s: DiffViewState| update.run((s, false))) />
             <div class="pane-toolbar">
                 <select id="compare-prior" class="input" on:change=prior>

@@ -308,6 +308,50 @@ impl DiffViewState {
         true
     }
 
+    /// A side's window in unix seconds at `now` (`None` for a profile URL or a bad time).
+    #[must_use]
+    pub fn window(&self, side: Side, now: i64) -> Option<(i64, i64)> {
+        let p = self.side(side);
+        if p.profile.is_some() {
+            return None;
+        }
+        Some((time_expr(&p.from, now)?, time_expr(&p.until, now)?))
+    }
+
+    /// Selects `[from, until)` for `side` (a drag on the main timeline).
+    pub fn set_window(&mut self, side: Side, from: i64, until: i64) {
+        let p = match side {
+            Side::Left => &mut self.left,
+            Side::Right => &mut self.right,
+        };
+        p.from = from.to_string();
+        p.until = until.to_string();
+        p.profile = None;
+        self.data_changed();
+    }
+
+    /// Whether `side`'s window lies outside the main range (5 minutes of tolerance, as the
+    /// original's warning).
+    #[must_use]
+    pub fn outside_range(&self, side: Side, now: i64) -> bool {
+        const TOLERANCE: i64 = 300;
+        let (from, until) = self.range.resolve(now);
+        self.window(side, now)
+            .is_some_and(|(f, u)| f < from - TOLERANCE || u > until + TOLERANCE)
+    }
+
+    /// Widens the main range to cover both windows ("Sync timelines").
+    pub fn sync_range(&mut self, now: i64) {
+        let (mut from, mut until) = self.range.resolve(now);
+        for side in Side::BOTH {
+            if let Some((f, u)) = self.window(side, now) {
+                from = from.min(f);
+                until = until.max(u);
+            }
+        }
+        self.range = TimeRange::Absolute { from, until };
+    }
+
     /// Changing the data resets what depended on the old diff.
     pub fn data_changed(&mut self) {
         self.focus.clear();

@@ -7,6 +7,7 @@ pub mod diff_table;
 pub mod diff_view;
 pub mod nav;
 pub mod profile;
+pub mod selections;
 pub mod server;
 pub mod shown;
 pub mod source;

@@ -22,6 +22,7 @@ use crate::state::diff_view::Side;
 use crate::state::profile::LoadedProfile;
 use crate::state::shown::Shown;
 use crate::state::source::Source;
+use crate::state::timeline::TimelineModel;
 
 /// Reactive data of two sides and their diff.
 #[derive(Debug, Clone, Copy)]
@@ -44,6 +45,9 @@ pub struct DiffLoader {
     latest: RwSignal<[u64; 2]>,
     /// Each side's chunk cache.
     pub chunks: [Chunked; 2],
+    /// Samples over the main range (the main timeline).
+    pub timeline: RwSignal<Option<TimelineModel>>,
+    timeline_id: RwSignal<u64>,
 }
 
 fn slot(side: Side) -> usize {
@@ -67,6 +71,8 @@ impl DiffLoader {
             loading: RwSignal::new([false, false]),
             latest: RwSignal::new([0, 0]),
             chunks: [Chunked::new(), Chunked::new()],
+            timeline: RwSignal::new(None),
+            timeline_id: RwSignal::new(0),
         }
     }
 
@@ -121,6 +127,27 @@ impl DiffLoader {
                 url => side::load(url).await,
             };
             self.finish(side, id, result);
+        });
+    }
+
+    /// Loads the main timeline: `query` over `range` (a `/render` of one node: only its
+    /// timeline is used).
+    pub fn load_timeline(self, query: String, range: (i64, i64)) {
+        let id = self.timeline_id.get_untracked() + 1;
+        self.timeline_id.set(id);
+        if query.is_empty() {
+            self.timeline.set(None);
+            return;
+        }
+        spawn_local(async move {
+            let answer = api::http::render(&query, range.0, range.1, 1).await;
+            let model = answer
+                .ok()
+                .and_then(|bytes| LoadedProfile::from_flamebearer_json(&bytes).ok())
+                .and_then(|p| p.timeline);
+            if self.timeline_id.get_untracked() == id {
+                self.timeline.set(model);
+            }
         });
     }
 

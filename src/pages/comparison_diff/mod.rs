@@ -4,6 +4,7 @@
 //! screen lives in the URL (`state::diff_view`), with the original's parameter names.
 
 pub(crate) mod loader;
+pub(crate) mod main_timeline;
 pub(crate) mod sides;
 
 use leptos::prelude::*;
@@ -19,6 +20,7 @@ use crate::flamegraph::{FlameGraph, FlameGraphState};
 use crate::state::diff_view::{DiffViewState, Side};
 use crate::state::profile::to_diff_json;
 use loader::DiffLoader;
+use main_timeline::MainTimeline;
 use sides::SideBoxes;
 
 /// `/comparison-diff`.
@@ -111,6 +113,7 @@ pub fn DiffPage() -> impl IntoView {
                     has=Callback::new(move |side| loader.has(side))
                 />
             </div>
+            <MainTimeline state=state now=now.into() loader=loader on_change=Callback::new(move |s: DiffViewState| update.run((s, false))) />
             <SideBoxes state=state now=now.into() on_change=Callback::new(move |s: DiffViewState| update.run((s, false))) />
             <DiffLegend style=style on_change=Callback::new(move |st: DiffStyle| edit(&|s| s.style = st, false)) />
             <div class="pane-toolbar">

@@ -140,3 +140,26 @@ fn compare_with_prior_shifts_the_comparison_window_into_the_baseline() {
     let mut url = DiffViewState::from_query_string("rightProfile=x.json");
     assert!(!url.compare_with_prior(3600, now));
 }
+
+#[test]
+fn windows_are_set_by_the_timeline_and_checked_against_the_range() {
+    let now = 1_000_000;
+    let mut s = DiffViewState::from_query_string("query=a.cpu%7B%7D&from=now-1h&until=now");
+    assert_eq!(s.window(Side::Left, now), Some((now - 3600, now - 1800)));
+    assert!(!s.outside_range(Side::Left, now));
+    s.set_window(Side::Left, now - 7200, now - 6000);
+    assert_eq!(s.left.from, (now - 7200).to_string());
+    assert!(s.outside_range(Side::Left, now));
+    assert!(!s.outside_range(Side::Right, now));
+    s.sync_range(now);
+    assert_eq!(
+        s.range,
+        TimeRange::Absolute {
+            from: now - 7200,
+            until: now
+        }
+    );
+    assert!(!s.outside_range(Side::Left, now));
+    let url = DiffViewState::from_query_string("leftProfile=x");
+    assert_eq!(url.window(Side::Left, now), None);
+}
