@@ -112,6 +112,38 @@ test('reselecting fetches only new edges and uncached chunks, and equals /render
   assert.deepEqual(browser.problems, []);
 });
 
+test('dragging the comparison selection on the main timeline refetches no cached chunk', async () => {
+  const { page } = browser;
+  const renders = recordRenders(page);
+  await page.goto(`${server.url}/comparison-diff?${params(FIRST)}`);
+  await page.waitForSelector('#diff-table .tr[data-name="early"]');
+  await page.waitForFunction(() => document.querySelector('#compare-timeline .sel-right')?.style.width);
+  const fetched = new Set(renders.splice(0).filter(([f, u]) => u - f === CHUNK).map(String));
+  const box = await page.$eval('#compare-timeline .sel-right', e => { const b = e.getBoundingClientRect(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; });
+  // Move it 12 px earlier (about 800 s at 24 h over the plot's width).
+  await page.mouse.move(box.x, box.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x - 6, box.y);
+  await page.mouse.move(box.x - 12, box.y);
+  await page.mouse.up();
+  await page.waitForFunction(f => new URL(location.href).searchParams.get('rightFrom') !== String(f), FIRST.from);
+  const q = new URL(page.url()).searchParams;
+  const moved = { from: Number(q.get('rightFrom')), until: Number(q.get('rightUntil')) };
+  assert.ok(moved.from < FIRST.from && moved.until - moved.from === Math.ceil(FIRST.until / 10) * 10 - FIRST.from,
+    `moved earlier, same length: ${JSON.stringify(moved)}`);
+  await page.waitForFunction(() => !document.querySelector('.chunk-progress'));
+  const { totals, numTicks } = await renderTotals(moved);
+  const share = n => `${(100 * n / numTicks).toFixed(2)} %`;
+  for (const name of Object.keys(totals).filter(n => n !== 'total')) {
+    await page.waitForFunction(n => document.querySelector(`#diff-table .tr[data-name="${n}"]`), name);
+    assert.equal((await rowText(page, name))[3], share(totals[name]), name);
+  }
+  const again = renders.splice(0);
+  assert.deepEqual(again.filter(w => fetched.has(String(w))), [], 'no cached chunk is fetched again');
+  assert.ok(again.length > 0, "the new part of the selection is fetched");
+  assert.deepEqual(browser.problems, []);
+});
+
 test('the comparison view: side by side, synced search, compare with prior, toggle to diff', async () => {
   const { page } = browser;
   await page.goto(`${server.url}/comparison?${params(FIRST)}`);
