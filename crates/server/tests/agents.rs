@@ -1,4 +1,4 @@
-//! Every captured request of a real agent (`shared/fixtures/agents`) replayed through the
+//! Every captured request of a real agent (`tests/fixtures/agents`) replayed through the
 //! router, then read back through `/render`: each app's total must equal what the capture's
 //! `.decoded.json` says the agent sent.
 
@@ -16,7 +16,7 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/agents")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/agents")
 }
 
 fn read_json(p: &Path) -> Value {
@@ -56,7 +56,7 @@ fn captures() -> Vec<(Value, Value, Vec<u8>)> {
     }
     assert!(
         out.len() >= 20,
-        "expected the shared fixtures, found {}",
+        "expected the checked-in agent captures, found {}",
         out.len()
     );
     out

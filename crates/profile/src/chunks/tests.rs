@@ -15,8 +15,14 @@ fn a_grid_cuts_a_range_into_at_most_max_chunks_nice_chunks() {
     let hour = w(3_600_000, 3_603_600);
     assert_eq!(ChunkGrid::for_range(hour, 360).seconds(), 10);
     assert_eq!(ChunkGrid::for_range(w(0, 86_400), 360).seconds(), 300);
-    assert_eq!(ChunkGrid::for_range(w(0, 30 * 86_400), 360).seconds(), 7_200);
-    assert_eq!(ChunkGrid::for_range(w(0, 360 * 86_400), 360).seconds(), 86_400);
+    assert_eq!(
+        ChunkGrid::for_range(w(0, 30 * 86_400), 360).seconds(),
+        7_200
+    );
+    assert_eq!(
+        ChunkGrid::for_range(w(0, 360 * 86_400), 360).seconds(),
+        86_400
+    );
     assert_eq!(
         ChunkGrid::for_range(w(0, 365 * 86_400), 360).seconds(),
         2 * 86_400

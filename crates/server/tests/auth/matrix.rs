@@ -73,6 +73,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/render?query=victim.cpu%7B%7D&from=1699999000&until=1700001000&format=collapsed", "", Rule::Any, 200),
     ep("GET", "/pyroscope/render?query=victim.cpu%7B%7D&from=1699999000&until=1700001000", "", Rule::Any, 200),
     ep("GET", "/render-diff?leftQuery=victim.cpu%7B%7D&rightQuery=victim.cpu%7B%7D&leftFrom=1699999000&leftUntil=1700001000&rightFrom=1699999000&rightUntil=1700001000", "", Rule::Any, 200),
+    ep("GET", "/pyroscope/render-diff?leftQuery=victim.cpu%7B%7D&rightQuery=victim.cpu%7B%7D&leftFrom=1699999000&leftUntil=1700001000&rightFrom=1699999000&rightUntil=1700001000", "", Rule::Any, 200),
     ep("GET", "/labels", "", Rule::Any, 200),
     ep("GET", "/label-values?label=__name__", "", Rule::Any, 200),
     ep("GET", "/pyroscope/label-values?label=env", "", Rule::Any, 200),
@@ -165,7 +166,7 @@ fn expected(e: &Endpoint, who: Who, mode: Mode) -> u16 {
 fn push_body() -> Vec<u8> {
     std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/agents/python-pyroscope-io-1.4.0-push/0001.bin"
+        "/../../tests/fixtures/agents/python-pyroscope-io-1.4.0-push/0001.bin"
     ))
     .unwrap()
 }
