@@ -71,10 +71,11 @@ pub fn DiffTable(
                 let is_sel = sel.as_deref() == Some(row.name.as_str());
                 let click_name = row.name.clone();
                 let Rgb(r, g, b) = row.color;
+                let (title, data) = (row.name.clone(), row.name.clone());
                 Some(view! {
-                    <div class="tr" class:selected=is_sel style=format!("top:{top}px") title=row.name.clone() data-name=row.name.clone()
+                    <div class="tr" class:selected=is_sel style=format!("top:{top}px") title=title data-name=data
                         on:click=move |_| on_select.run((!is_sel).then(|| click_name.clone()))>
-                        <div class="td name">{row.name.clone()}</div>
+                        <div class="td name">{row.name}</div>
                         <div class="td num">{percent_text(row.left.0)}</div>
                         <div class="td num">{percent_text(row.left.1)}</div>
                         <div class="td num">{percent_text(row.right.0)}</div>
