@@ -59,6 +59,9 @@ pub enum DecodeError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// A pprof sample type that cannot be stored (no valid, distinct series name).
+    #[error("{0}")]
+    SampleType(String),
 }
 
 /// Something a lenient parser skipped or repaired, with the 1-based line it was found on.

@@ -212,6 +212,121 @@ fn node_heap_profile_maps_to_averaged_inuse_series() {
     );
 }
 
+fn summary(series: &[pprof::OgSeries]) -> String {
+    let mut merged: std::collections::BTreeMap<&str, (String, u64)> = Default::default();
+    for s in series {
+        let e = merged.entry(s.suffix.as_str()).or_insert_with(|| {
+            (
+                format!("{} {} {}", s.units, s.aggregation.as_str(), s.sample_rate),
+                0,
+            )
+        });
+        e.1 += s.tree.total_ticks().0;
+    }
+    merged
+        .iter()
+        .map(|(k, (meta, total))| format!("{k}: {meta} total={total}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The original kept only `samples` of Node's wall profile, as `.cpu`, though they are
+/// wall-clock samples, and dropped `wall` and `cpu` (nanoseconds): a bug (issue 10).
+/// Every type is kept: CPU time as `.cpu`, wall time as `.wall`, both in exact
+/// nanoseconds; the sample count under its own name at the period's rate (10.191 ms is
+/// 98 Hz). The totals are the agent's own (`pbdecode.py`).
+#[test]
+fn every_sample_type_of_the_node_wall_profile_is_kept() {
+    let (profile, decoded) = node_profile(3);
+    let configs = profile.resolve_configs(None).unwrap();
+    let configs: Vec<_> = configs.into_iter().map(Some).collect();
+    let series = profile.series_with(&configs, None);
+    let totals = &decoded["totals"];
+    assert_eq!(
+        summary(&series),
+        format!(
+            "cpu: samples sum 1000000000 total={}\n\
+             samples: samples sum 98 total={}\n\
+             wall: samples sum 1000000000 total={}",
+            totals[2], totals[0], totals[1]
+        )
+    );
+    assert!(profile
+        .og_series(&SampleTypeConfigs::og_default(), None)
+        .iter()
+        .all(|s| s.suffix == "cpu" && s.sample_type == 0));
+}
+
+/// Python 0.8 and Rust 0.5 send one `cpu` type in nanoseconds, which the original dropped
+/// (nothing stored, 200): it is `.cpu` now, in nanoseconds. Go's `samples` next to `cpu`
+/// moves aside; the agent's own config names first; a type that cannot be named is an
+/// error, never a silent drop.
+#[test]
+fn nanosecond_types_are_kept_and_names_never_collide() {
+    let profile = |types: &[(&str, &str)], period_type: Option<(&str, &str)>| DecodedProfile {
+        sample_types: types
+            .iter()
+            .map(|(n, u)| pprof::SampleType {
+                name: (*n).into(),
+                unit: (*u).into(),
+            })
+            .collect(),
+        period_type: period_type.map(|(n, u)| pprof::SampleType {
+            name: n.into(),
+            unit: u.into(),
+        }),
+        period: 10_000_000,
+        time_nanos: 0,
+        duration_nanos: 0,
+        series: Vec::new(),
+        negative_values: 0,
+    };
+    let names = |p: &DecodedProfile, explicit: Option<&SampleTypeConfigs>| {
+        p.resolve_configs(explicit)
+            .map(|c| {
+                c.iter()
+                    .map(|c| format!("{}:{}", c.display_name, c.units))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .map_err(|e| e.to_string())
+    };
+    let cpu_ns = profile(&[("cpu", "nanoseconds")], Some(("cpu", "nanoseconds")));
+    assert!(cpu_ns
+        .og_series(&SampleTypeConfigs::og_default(), None)
+        .is_empty());
+    assert_eq!(names(&cpu_ns, None).unwrap(), "cpu:samples");
+    let go = profile(
+        &[("samples", "count"), ("cpu", "nanoseconds")],
+        Some(("cpu", "nanoseconds")),
+    );
+    assert_eq!(names(&go, None).unwrap(), "samples:samples cpu:samples");
+    let config = SampleTypeConfigs::from_json(r#"{"samples":{"display-name":"cpu"}}"#).unwrap();
+    assert_eq!(
+        names(&go, Some(&config)).unwrap(),
+        "cpu: cpu_nanoseconds:samples"
+    );
+    let heap = profile(
+        &[
+            ("inuse_space", "bytes"),
+            ("alloc_in_new_tlab_bytes", "bytes"),
+        ],
+        Some(("space", "bytes")),
+    );
+    assert_eq!(
+        names(&heap, None).unwrap(),
+        "inuse_space:bytes alloc_in_new_tlab_bytes:bytes"
+    );
+    assert_eq!(heap.sample_rate(), 0, "a period in bytes is no rate");
+    let bad = profile(&[("a b", "count")], None);
+    let err = names(&bad, None).unwrap_err();
+    assert!(err.contains("\"a b\" (count) cannot be stored"), "{err}");
+    let twice = profile(&[("x", "count"), ("x", "count")], None);
+    assert_eq!(names(&twice, None).unwrap(), "x:count x_count:count");
+    let thrice = profile(&[("x", "count"), ("x", "count"), ("x", "count")], None);
+    assert!(names(&thrice, None).is_err());
+}
+
 #[test]
 fn sample_type_config_replaces_the_default_table() {
     let (profile, _) = node_profile(3);
@@ -228,7 +343,8 @@ fn sample_type_config_replaces_the_default_table() {
     // Series follow the profile's sample type order: samples (dropped), wall, cpu.
     assert_eq!(names[0], ("wall", "samples", Aggregation::Average));
     assert_eq!(names[2], ("cpu", "nanoseconds", Aggregation::Sum));
-    assert_eq!(series[0].sample_rate, 98);
+    // `wall` is sampled and in nanoseconds: its ticks stay nanoseconds, 10⁹ per second.
+    assert_eq!(series[0].sample_rate, pprof::NANOSECOND_RATE);
     assert_eq!(series[2].sample_rate, 0);
     assert!(matches!(
         SampleTypeConfigs::from_json("[1]"),

@@ -1,6 +1,7 @@
 //! Every captured request of a real agent (`tests/fixtures/agents`) replayed through the
-//! router, then read back through `/render`: each app's total must equal what the capture's
-//! `.decoded.json` says the agent sent.
+//! router, then read back through `/render`: each series' total must equal what the
+//! capture's `.decoded.json` says the agent sent, for every sample type (issue 10: the
+//! original dropped the nanosecond `cpu` and `wall` types).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -129,6 +130,26 @@ fn pprof_totals(p: &Value) -> BTreeMap<String, u64> {
         .collect()
 }
 
+/// Adds every sample type of one pprof summary under the series a user expects: CPU and
+/// wall time (nanoseconds, kept exact) as `.cpu` / `.wall`; a sample count next to them
+/// under its own name; heap types averaged (in-use) or summed. Pushed alloc types are
+/// deltas; `/ingest` alloc types are cumulative and need a `prev_profile`.
+fn add_pprof(expected: &mut BTreeMap<String, Expect>, base: &str, p: &Value, push: bool) {
+    let totals = pprof_totals(p);
+    let time = totals.contains_key("cpu") || totals.contains_key("wall");
+    for (ty, total) in &totals {
+        let (suffix, average) = match ty.as_str() {
+            "samples" if time => ("samples", false),
+            "samples" => ("cpu", false),
+            "cpu" | "wall" => (ty.as_str(), false),
+            "inuse_objects" | "inuse_space" => (ty.as_str(), true),
+            "alloc_objects" | "alloc_space" if push => (ty.as_str(), false),
+            other => panic!("no expectation for sample type {other}"),
+        };
+        add(expected, format!("{base}.{suffix}"), *total, average);
+    }
+}
+
 /// What each app should contain, from the decoded captures.
 fn expectations(caps: &[(Value, Value, Vec<u8>)]) -> BTreeMap<String, Expect> {
     let mut expected = BTreeMap::new();
@@ -149,15 +170,14 @@ fn expectations(caps: &[(Value, Value, Vec<u8>)]) -> BTreeMap<String, Expect> {
                 let base = SeriesKey::parse(&query_param(sidecar, "name").unwrap())
                     .unwrap()
                     .app;
-                let totals = pprof_totals(&decoded["pprof"]);
-                for (ty, suffix, avg) in [
-                    ("samples", "cpu", false),
-                    ("inuse_objects", "inuse_objects", true),
-                    ("inuse_space", "inuse_space", true),
-                ] {
-                    if let Some(v) = totals.get(ty) {
-                        add(&mut expected, format!("{base}.{suffix}"), *v, avg);
-                    }
+                add_pprof(&mut expected, &base, &decoded["pprof"], false);
+            }
+            "multipart" => {
+                let base = SeriesKey::parse(&query_param(sidecar, "name").unwrap())
+                    .unwrap()
+                    .app;
+                for part in decoded["parts"].as_array().unwrap() {
+                    add_pprof(&mut expected, &base, &part["pprof"], false);
                 }
             }
             "connect-push" => {
@@ -170,29 +190,7 @@ fn expectations(caps: &[(Value, Value, Vec<u8>)]) -> BTreeMap<String, Expect> {
                         .collect();
                     let base = labels["service_name"];
                     for sample in series["samples"].as_array().unwrap() {
-                        let p = &sample["pprof"];
-                        let totals = pprof_totals(p);
-                        if labels["__name__"] == "process_cpu" {
-                            add(
-                                &mut expected,
-                                format!("{base}.cpu"),
-                                totals["cpu"] / p["period"].as_u64().unwrap(),
-                                false,
-                            );
-                        } else {
-                            add(
-                                &mut expected,
-                                format!("{base}.alloc_objects"),
-                                totals["alloc_objects"],
-                                false,
-                            );
-                            add(
-                                &mut expected,
-                                format!("{base}.alloc_space"),
-                                totals["alloc_space"],
-                                false,
-                            );
-                        }
+                        add_pprof(&mut expected, base, &sample["pprof"], true);
                     }
                 }
             }
@@ -232,7 +230,17 @@ async fn every_agent_capture_is_accepted_and_reads_back_with_its_totals() {
         );
     }
     let expected = expectations(&caps);
-    assert!(expected.len() >= 6, "{expected:?}");
+    // The checked-in captures of agents whose types the original dropped are all here.
+    for app_name in [
+        "rust.agent.app.cpu",
+        "e2e.py08.app.cpu",
+        "e2e.node03.app.wall",
+        "e2e.node03.app.cpu",
+        "e2e.node04.app.inuse_space",
+        "node.demo.app.wall",
+    ] {
+        assert!(expected.contains_key(app_name), "{app_name}: {expected:?}");
+    }
     for (app_name, e) in &expected {
         let total = rendered_total(&state, app_name).await;
         if e.average {
@@ -271,6 +279,8 @@ async fn agent_tags_become_labels_and_apps_are_listed() {
         "py.demo.app.cpu",
         "py.demo.app.alloc_space",
         "node.demo.app.cpu",
+        "node.demo.app.wall",
+        "node.demo.app.samples",
         "node.demo.app.inuse_space",
         "py.spy.app",
     ] {
@@ -301,4 +311,84 @@ async fn agent_tags_become_labels_and_apps_are_listed() {
         serde_json::from_slice::<Vec<String>>(&body).unwrap(),
         ["test"]
     );
+}
+
+/// Item 2 of issue 10: the Node agent sends `sampleRate=17` in the query of a wall profile
+/// sampled every 10.191 ms. The profile's own period and units win: CPU and wall time are
+/// exact nanoseconds (10⁹ ticks per second), the sample count is at 98 Hz, and the seconds
+/// a user reads are the agent's own.
+#[tokio::test]
+async fn a_pprof_body_beats_a_contradicting_sample_rate_in_the_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    let node = fixtures().join("node-pyroscope-nodejs-0.6.4-ingest-pprof");
+    let body = std::fs::read(node.join("0003.bin")).unwrap();
+    let totals = pprof_totals(&read_json(&node.join("0003.decoded.json"))["pprof"]);
+    let req = Request::post(
+        "/ingest?name=rate.app&from=1700000001&until=1700000011&format=pprof&sampleRate=17",
+    )
+    .body(Body::from(body))
+    .unwrap();
+    let (status, resp) = send(&state, req).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&resp));
+    for (suffix, ty, rate) in [
+        ("cpu", "cpu", 1_000_000_000),
+        ("wall", "wall", 1_000_000_000),
+        ("samples", "samples", 98),
+    ] {
+        let uri = format!(
+            "/render?query=rate.app.{suffix}%7B%7D&from=1700000000&until=1700000100&format=json&max-nodes=-1"
+        );
+        let (status, body) = send(&state, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["metadata"]["sampleRate"], rate, "{suffix}");
+        assert_eq!(v["metadata"]["units"], "samples", "{suffix}");
+        assert_eq!(v["flamebearer"]["numTicks"], totals[ty], "{suffix}");
+    }
+}
+
+/// A sample type that cannot be stored (its name cannot be part of a series key) is
+/// refused with a reason, and nothing of the upload is stored: never a 200 for data that
+/// is dropped (the original acknowledged every unknown type and stored nothing).
+#[tokio::test]
+async fn a_sample_type_that_cannot_be_stored_is_refused_not_dropped() {
+    use cinder_profile::pprof::{encode, EncodeOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    let tree = cinder_profile::Tree::from_folded("main;work 5\n").0;
+    let body = encode(
+        &tree,
+        &EncodeOptions {
+            sample_type: "bad {name}".into(),
+            unit: "count".into(),
+            ..EncodeOptions::default()
+        },
+    );
+    let req = Request::post("/ingest?name=bad.app&from=1700000000&until=1700000010&format=pprof")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, resp) = send(&state, req).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = String::from_utf8_lossy(&resp);
+    assert!(
+        text.contains("bad {name}") && text.contains("(count) cannot be stored"),
+        "{text}"
+    );
+    let (_, apps) = send(
+        &state,
+        Request::get("/label-values?label=__name__")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(String::from_utf8_lossy(&apps), "[]");
 }

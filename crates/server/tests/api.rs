@@ -293,7 +293,7 @@ async fn multipart_pprof_with_basic_auth_header_is_accepted() {
     let (status, resp) = s.send(req).await;
     assert_eq!(status, StatusCode::OK, "{resp}");
     let (_, apps) = s.get("/label-values?label=__name__").await;
-    assert_eq!(apps, r#"["mp.app.cpu"]"#);
+    assert_eq!(apps, r#"["mp.app.cpu","mp.app.samples","mp.app.wall"]"#);
     let (_, envs) = s
         .get("/label-values?label=controller&query=mp.app.cpu%7B%7D")
         .await;

@@ -1,5 +1,6 @@
 //! The server's integration tests, one binary:
 //! - `agents`: every captured request of a real agent, replayed and read back;
+//! - `averages`: averaged series do not depend on how uploads fall on the 10 s grid;
 //! - `api`: the data API over HTTP (ingest formats and errors, render shapes);
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
 //! - `http`: request in, response out through `app()` without a socket;
@@ -10,6 +11,7 @@
 mod agents;
 mod api;
 mod auth;
+mod averages;
 mod binary;
 mod http;
 mod store;

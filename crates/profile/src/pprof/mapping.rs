@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::decode::{DecodedProfile, LabelSet};
+use super::resolve::{is_nanoseconds, NANOSECOND_RATE};
 use crate::error::DecodeError;
 use crate::tree::Tree;
 
@@ -73,7 +74,8 @@ pub struct SampleTypeConfig {
     pub sampled: bool,
 }
 
-/// A mapping from pprof sample type names to their storage; types not in it are dropped.
+/// A mapping from pprof sample type names to their storage (in the original, types not in
+/// it are dropped; Cinder resolves them with [`super::default_config`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(transparent)]
 pub struct SampleTypeConfigs(pub BTreeMap<String, SampleTypeConfig>);
@@ -160,18 +162,37 @@ impl SampleTypeConfigs {
 }
 
 impl DecodedProfile {
-    /// The series the original would write for this profile: one per mapped sample type
-    /// and label set. Cumulative types are written only with `previous` (the multipart
-    /// `prev_profile`), as the difference to it.
+    /// The series the original would write for this profile: one per sample type named in
+    /// `configs` and label set; other types are dropped (Cinder's ingestion calls
+    /// [`DecodedProfile::series_with`] with [`DecodedProfile::resolve_configs`] instead,
+    /// which keeps every type). Cumulative types are written only with `previous` (the
+    /// multipart `prev_profile`), as the difference to it.
     #[must_use]
     pub fn og_series(
         &self,
         configs: &SampleTypeConfigs,
         previous: Option<&DecodedProfile>,
     ) -> Vec<OgSeries> {
+        let per_type: Vec<Option<SampleTypeConfig>> = self
+            .sample_types
+            .iter()
+            .map(|t| configs.0.get(&t.name).cloned())
+            .collect();
+        self.series_with(&per_type, previous)
+    }
+
+    /// The series of this profile given one config per sample type (`None` skips the
+    /// type). A sampled type measured in nanoseconds keeps its nanoseconds as ticks, at
+    /// [`NANOSECOND_RATE`] ticks per second; other sampled types get the period's rate.
+    #[must_use]
+    pub fn series_with(
+        &self,
+        configs: &[Option<SampleTypeConfig>],
+        previous: Option<&DecodedProfile>,
+    ) -> Vec<OgSeries> {
         let mut out = Vec::new();
         for (index, sample_type) in self.sample_types.iter().enumerate() {
-            let Some(config) = configs.0.get(&sample_type.name) else {
+            let Some(Some(config)) = configs.get(index) else {
                 continue;
             };
             if config.cumulative && previous.is_none() {
@@ -187,10 +208,10 @@ impl DecodedProfile {
             } else {
                 &config.display_name
             };
-            let sample_rate = if config.sampled {
-                self.sample_rate()
-            } else {
-                0
+            let sample_rate = match (config.sampled, is_nanoseconds(&sample_type.unit)) {
+                (false, _) => 0,
+                (true, true) => NANOSECOND_RATE,
+                (true, false) => self.sample_rate(),
             };
             for series in &self.series {
                 let Some(tree) = series.trees.get(index) else {
@@ -214,8 +235,9 @@ impl DecodedProfile {
         out
     }
 
-    /// Samples per second: one second over the period in nanoseconds (the period's unit
-    /// comes from `period_type`, nanoseconds by default); 0 when there is no period.
+    /// Samples per second: one second over the period in nanoseconds, rounded (the period's unit
+    /// comes from `period_type`, nanoseconds by default); 0 when there is no period or it is
+    /// not a time.
     #[must_use]
     pub fn sample_rate(&self) -> u32 {
         let unit = self
@@ -226,13 +248,15 @@ impl DecodedProfile {
             "microseconds" => 1_000,
             "milliseconds" => 1_000_000,
             "seconds" => 1_000_000_000,
-            _ => 1,
+            "nanoseconds" | "" => 1,
+            _ => return 0, // a period in bytes or counts is no rate
         };
         let period = i128::from(self.period) * nanos_per_unit;
         if period <= 0 {
             return 0;
         }
-        u32::try_from(1_000_000_000 / period).unwrap_or(u32::MAX)
+        // Rounded to the nearest rate: a measured period of 10.191 ms is 98 Hz.
+        u32::try_from((1_000_000_000 + period / 2) / period).unwrap_or(u32::MAX)
     }
 
     /// The tree of the sample type named `name` for `labels`; empty if absent.

@@ -2,10 +2,11 @@
 //!
 //! [`decode`] turns a pprof body (plain or gzip) into one [`Tree`](crate::Tree) per sample type and per
 //! *label set* (the string labels of its samples: agents put tags such as `env` or
-//! `thread_name` there). [`DecodedProfile::og_series`] then applies the original server's
-//! sample-type mapping (pyroscope-api.md §4.5): which types become which series suffix,
-//! units, aggregation and sample rate, and the cumulative types that need the previous
-//! profile. [`encode`] writes a tree back as pprof, for `format=pprof` renders.
+//! `thread_name` there). [`DecodedProfile::resolve_configs`] decides which series suffix,
+//! units, aggregation and sample rate every sample type gets (the original server's table,
+//! pyroscope-api.md §4.5, extended so that no type is dropped: see `resolve`), and
+//! [`DecodedProfile::series_with`] produces the series, the cumulative types needing the
+//! previous profile. [`encode`] writes a tree back as pprof, for `format=pprof` renders.
 //! [`decode_push`] reads the Connect `PushRequest` of current agents, whose samples are
 //! pprof bodies.
 //!
@@ -18,6 +19,7 @@ mod decode;
 mod encode;
 mod mapping;
 pub mod proto;
+mod resolve;
 
 use std::borrow::Cow;
 use std::io::Read;
@@ -25,6 +27,7 @@ use std::io::Read;
 pub use decode::{decode, DecodeOptions, DecodedProfile, FrameNames, LabelSet, SampleType, Series};
 pub use encode::{encode, EncodeOptions};
 pub use mapping::{Aggregation, OgSeries, SampleTypeConfig, SampleTypeConfigs};
+pub use resolve::{default_config, is_nanoseconds, NANOSECOND_RATE};
 
 use crate::error::DecodeError;
 

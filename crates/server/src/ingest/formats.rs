@@ -96,7 +96,9 @@ fn decode_pprof(
     pprof::decode(body, &options).map_err(|e| decode_error(&e))
 }
 
-/// pprof bodies: one write per mapped sample type and label set.
+/// pprof bodies: one write per sample type and label set (every type is kept, see
+/// `cinder_profile::pprof::resolve`). The profile's own period and units decide the sample
+/// rate; the query's `sampleRate` is ignored (Node sends 17 or 66 for ~100 Hz profiles).
 fn pprof_writes(
     params: &IngestParams,
     body: &[u8],
@@ -109,8 +111,11 @@ fn pprof_writes(
         .filter(|p| !p.is_empty())
         .map(|p| decode_pprof(p, params, limits))
         .transpose()?;
-    let configs = config.unwrap_or_else(SampleTypeConfigs::og_default);
-    let series = profile.og_series(&configs, previous.as_ref());
+    let configs = profile
+        .resolve_configs(config.as_ref())
+        .map_err(|e| decode_error(&e))?;
+    let configs: Vec<_> = configs.into_iter().map(Some).collect();
+    let series = profile.series_with(&configs, previous.as_ref());
     Ok(series
         .into_iter()
         .map(|s| og_write(&params.key, &params.meta.spy_name, params, s))

@@ -2,8 +2,9 @@
 //! and Rust agents (agents.md §2.1, §4.2). A request carries several series; each has
 //! labels (`service_name` = the app, `__name__` = the profile type such as `process_cpu`
 //! or `memory`) and pprof samples. They are stored like `/ingest` pprof uploads, as
-//! `<service>.<type>` apps: CPU and wall time in nanoseconds become samples at the
-//! profile's own period, so the UI shows them like any sampled profile.
+//! `<service>.<type>` apps, every sample type kept (`cinder_profile::pprof::resolve`): CPU
+//! and wall time keep their nanoseconds as ticks at a rate of 10⁹ per second, so their
+//! seconds are exact whatever the profile's period (Python's stack sampler adapts it).
 
 use std::collections::BTreeMap;
 
@@ -52,7 +53,7 @@ pub fn writes_for(body: &[u8], limits: &Limits, now: UnixSecs) -> Result<Vec<Wri
             };
             let profile =
                 pprof::decode(&sample.raw_profile, &options).map_err(|e| decode_error(&e))?;
-            writes.extend(profile_writes(&base, &profile_type, &profile, now));
+            writes.extend(profile_writes(&base, &profile_type, &profile, now)?);
         }
     }
     Ok(writes)
@@ -63,7 +64,7 @@ fn profile_writes(
     profile_type: &str,
     profile: &DecodedProfile,
     now: UnixSecs,
-) -> Vec<Write> {
+) -> Result<Vec<Write>, AppError> {
     let from = if profile.time_nanos > 0 {
         profile.time_nanos / 1_000_000_000
     } else {
@@ -76,30 +77,24 @@ fn profile_writes(
         meta: SeriesMeta::default(),
         format: "pprof".into(),
     };
-    let configs = configs_for(profile_type, profile);
-    let period_ns = period_nanos(profile);
-    let mut out = Vec::new();
-    for mut s in profile.og_series(&configs, None) {
-        let unit = profile
-            .sample_types
-            .get(s.sample_type)
-            .map_or("", |t| t.unit.as_str());
-        if unit == "nanoseconds" && s.units == "samples" && period_ns > 0 {
-            s.tree.divide(period_ns);
-        }
-        out.push(og_write(base, spy_name(profile_type), &params, s));
-    }
-    out
-}
-
-/// The pprof period in nanoseconds (0 when unknown).
-fn period_nanos(profile: &DecodedProfile) -> u64 {
-    let rate = profile.sample_rate();
-    if rate == 0 {
-        0
-    } else {
-        1_000_000_000 / u64::from(rate)
-    }
+    let explicit = configs_for(profile_type);
+    let configs = profile
+        .resolve_configs(Some(&explicit))
+        .map_err(|e| decode_error(&e))?
+        .into_iter()
+        // Push agents send deltas: nothing is cumulative.
+        .map(|c| {
+            Some(SampleTypeConfig {
+                cumulative: false,
+                ..c
+            })
+        })
+        .collect::<Vec<_>>();
+    Ok(profile
+        .series_with(&configs, None)
+        .into_iter()
+        .map(|s| og_write(base, spy_name(profile_type), &params, s))
+        .collect())
 }
 
 fn spy_name(_profile_type: &str) -> &'static str {
@@ -116,23 +111,13 @@ fn cfg(units: &str, name: &str, aggregation: Aggregation, sampled: bool) -> Samp
     }
 }
 
-/// Sample-type mapping for pushed profiles. Push agents send deltas, so nothing is
-/// cumulative. When a profile has both `cpu` (nanoseconds) and `samples`, only `cpu` is
-/// kept, since both would land in the same `.cpu` series.
-fn configs_for(profile_type: &str, profile: &DecodedProfile) -> SampleTypeConfigs {
+/// Sample-type names for pushed profiles, from the profile type (`__name__`); types not
+/// named here get Cinder's default storage. Push agents send deltas, so nothing is
+/// cumulative.
+fn configs_for(profile_type: &str) -> SampleTypeConfigs {
     use Aggregation::{Average, Sum};
-    let has = |name: &str| profile.sample_type_index(name).is_some();
     let mut m = BTreeMap::new();
     match profile_type {
-        "process_cpu" => {
-            m.insert("cpu".into(), cfg("samples", "cpu", Sum, true));
-            if !has("cpu") {
-                m.insert("samples".into(), cfg("samples", "cpu", Sum, true));
-            }
-        }
-        "wall" => {
-            m.insert("wall".into(), cfg("samples", "wall", Sum, true));
-        }
         "memory" => {
             m.insert(
                 "alloc_objects".into(),
@@ -176,16 +161,7 @@ fn configs_for(profile_type: &str, profile: &DecodedProfile) -> SampleTypeConfig
                 cfg("goroutines", "goroutines", Average, false),
             );
         }
-        _ => {
-            for t in &profile.sample_types {
-                let units = if t.unit == "count" {
-                    "samples"
-                } else {
-                    t.unit.as_str()
-                };
-                m.insert(t.name.clone(), cfg(units, &t.name, Sum, false));
-            }
-        }
+        _ => {}
     }
     SampleTypeConfigs(m)
 }

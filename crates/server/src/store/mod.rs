@@ -7,6 +7,7 @@
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
 
 mod keys;
+mod migrate;
 pub mod segments;
 pub mod tables;
 pub mod users;
@@ -151,7 +152,9 @@ impl Store {
             }
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
-                if found == tables::FORMAT_VERSION {
+                if found == 1 {
+                    self.migrate_v1()
+                } else if found == tables::FORMAT_VERSION {
                     Ok(())
                 } else {
                     Err(StoreError::Version {
@@ -192,7 +195,8 @@ impl Store {
     }
 
     /// Merges the trees of `series` over `window`. Averaged series (per the metadata of the
-    /// last one) are divided by the number of writes that contributed.
+    /// last one) are divided by the number of writes that contributed (fractional: a write
+    /// split over several blocks counts its share in each).
     pub fn read(&self, series: &[SeriesRecord], window: Window) -> Result<ReadResult, StoreError> {
         let mut out = ReadResult::default();
         let mut writes = 0u64;
@@ -211,8 +215,8 @@ impl Store {
             }
             out.meta = s.meta.clone();
         }
-        if out.meta.aggregation == Aggregation::Average && writes > 1 {
-            out.tree.divide(writes);
+        if out.meta.aggregation == Aggregation::Average && writes > 0 {
+            out.tree.scale(tables::WRITE_UNIT, writes);
         }
         Ok(out)
     }

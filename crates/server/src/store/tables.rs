@@ -7,7 +7,14 @@ use super::segments::Block;
 use crate::auth::Role;
 
 /// Version of the on-disk layout, stored under [`META_FORMAT_VERSION`] in `meta`.
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: [`SlotCounts::writes`] is in units of [`WRITE_UNIT`] (version 1 counted whole
+/// writes; [`super::Store::open`] migrates it).
+pub const FORMAT_VERSION: u32 = 2;
+
+/// One whole write in [`SlotCounts::writes`]: an upload split over several blocks gives
+/// each block its share of one write, in millionths, so averages do not depend on how an
+/// upload falls on the 10 s grid.
+pub const WRITE_UNIT: u64 = 1_000_000;
 
 /// Keyspace of store-wide values (format version, id counter).
 pub const META: &str = "meta";
@@ -104,7 +111,8 @@ pub struct AppRecord {
 pub struct SlotCounts {
     /// Sum of tree totals written into the slot.
     pub samples: u64,
-    /// Number of writes that touched the slot (the divisor of averaged types).
+    /// Writes that contributed to the slot, in [`WRITE_UNIT`]s: each write adds the share
+    /// of its time window that falls in the slot (the divisor of averaged types).
     pub writes: u64,
 }
 

@@ -11,7 +11,7 @@ use cinder_profile::{MaxNodes, Strategy, Tree};
 use fjall::PersistMode;
 
 use super::segments::{self, Block};
-use super::tables::{self, AppRecord, SeriesMeta, SeriesRecord, SlotCounts};
+use super::tables::{self, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, WRITE_UNIT};
 use super::{corrupt, get_json, Store, StoreError};
 use crate::query::timeline::Window;
 
@@ -178,13 +178,33 @@ fn split<'t>(tree: &'t Tree, targets: &[(Block, i64)], total: u64) -> Vec<(Block
     parts
 }
 
+/// The share of one write ([`WRITE_UNIT`] in all) each target gets, in proportion to its
+/// share of the window: floored, the first target taking the remainder, like the tree
+/// parts of [`split`], so every block containing the whole write counts exactly one write.
+fn write_shares(targets: &[(Block, i64)], total: u64) -> Vec<u64> {
+    let mut shares: Vec<u64> = targets
+        .iter()
+        .map(|&(_, share)| {
+            let share = u128::from(u64::try_from(share).unwrap_or(0));
+            let part = share * u128::from(WRITE_UNIT) / u128::from(total.max(1));
+            u64::try_from(part).unwrap_or(WRITE_UNIT)
+        })
+        .collect();
+    let rest: u64 = shares.iter().skip(1).sum();
+    if let Some(first) = shares.first_mut() {
+        *first = WRITE_UNIT.saturating_sub(rest);
+    }
+    shares
+}
+
 /// Adds `w`'s tree to its slots and every coarser block above them; each block counts the
-/// write once, however many of its slots the write covers.
+/// share of the write that falls in it (one whole write for a block holding all of it).
 fn add_slots(pending: &mut Pending, id: u64, w: &Write) {
     let total = u64::try_from(w.window.len()).unwrap_or(1).max(1);
     let targets = segments::write_targets(w.window);
-    let mut touched: BTreeMap<Block, u64> = BTreeMap::new();
-    for (block, part) in split(&w.tree, &targets, total) {
+    let shares = write_shares(&targets, total);
+    let mut touched: BTreeMap<Block, SlotCounts> = BTreeMap::new();
+    for ((block, part), share) in split(&w.tree, &targets, total).into_iter().zip(shares) {
         let samples = part.total_ticks().0;
         for target in block.with_ancestors() {
             pending
@@ -193,15 +213,18 @@ fn add_slots(pending: &mut Pending, id: u64, w: &Write) {
                 .or_default()
                 .0
                 .merge_from(&part);
-            *touched.entry(target).or_default() += samples;
+            touched.entry(target).or_default().add(SlotCounts {
+                samples,
+                writes: share,
+            });
         }
     }
-    for (target, samples) in touched {
+    for (target, counts) in touched {
         let entry = pending
             .slots
             .entry(tables::slot_key(id, target))
             .or_default();
-        entry.1.add(SlotCounts { samples, writes: 1 });
+        entry.1.add(counts);
     }
 }
 

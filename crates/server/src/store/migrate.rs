@@ -1,0 +1,159 @@
+//! Upgrades of older store layouts, run by [`Store::open`] before anything else reads.
+//!
+//! Version 1 → 2: `counts.writes` counted whole writes, so an upload straddling a 10 s
+//! boundary counted twice in a window holding both of its slots and averaged series read
+//! back at half their value. Version 2 counts shares of a write in [`WRITE_UNIT`]s; old
+//! counts are multiplied by it (the averages of already stored data stay what they were).
+
+use fjall::PersistMode;
+
+use super::tables::{self, SlotCounts, WRITE_UNIT};
+use super::{Store, StoreError};
+
+impl Store {
+    /// Rewrites every `counts` value of a version 1 store and sets the version to 2, in
+    /// one atomic, fsynced batch, so a crash leaves either layout whole.
+    pub(super) fn migrate_v1(&self) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
+        let mut slots = 0usize;
+        for g in self.counts.iter() {
+            let (k, v) = g.into_inner()?;
+            let mut counts = SlotCounts::decode(&v);
+            counts.writes = counts.writes.saturating_mul(WRITE_UNIT);
+            batch.insert(&self.counts, k, counts.encode());
+            slots += 1;
+        }
+        batch.insert(
+            &self.meta,
+            tables::META_FORMAT_VERSION,
+            tables::FORMAT_VERSION.to_le_bytes(),
+        );
+        batch.commit()?;
+        tracing::info!(
+            from = 1,
+            to = tables::FORMAT_VERSION,
+            slots,
+            "store format migrated"
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use cinder_profile::selector::SeriesKey;
+    use cinder_profile::Tree;
+
+    use super::*;
+    use crate::query::timeline::Window;
+    use crate::store::{Aggregation, SeriesMeta, Write};
+
+    fn inuse(from: i64, until: i64, folded: &str) -> Write {
+        Write {
+            key: SeriesKey::parse("app.inuse_space{}").unwrap(),
+            meta: SeriesMeta {
+                units: "bytes".into(),
+                aggregation: Aggregation::Average,
+                ..SeriesMeta::default()
+            },
+            window: Window::snap(from, until),
+            tree: Tree::from_folded(folded).0,
+        }
+    }
+
+    /// Turns a version 2 store into what version 1 wrote for the same aligned writes
+    /// (whole write counts, version 1), as a store written by the old binary.
+    fn downgrade(store: &Store) {
+        for g in store.counts.iter() {
+            let (k, v) = g.into_inner().unwrap();
+            let mut counts = SlotCounts::decode(&v);
+            assert_eq!(counts.writes % WRITE_UNIT, 0, "aligned writes count whole");
+            counts.writes /= WRITE_UNIT;
+            store.counts.insert(k, counts.encode()).unwrap();
+        }
+        store
+            .meta
+            .insert(tables::META_FORMAT_VERSION, 1u32.to_le_bytes())
+            .unwrap();
+        store.db.persist(PersistMode::SyncAll).unwrap();
+    }
+
+    #[test]
+    fn a_version_1_store_is_migrated_and_reads_the_same() {
+        const T: i64 = 1_700_000_000;
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store
+                .write(vec![
+                    inuse(T, T + 10, "a 100\n"),
+                    inuse(T + 10, T + 20, "a 300\n"),
+                ])
+                .unwrap();
+            downgrade(&store);
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let version = store
+            .meta
+            .get(tables::META_FORMAT_VERSION)
+            .unwrap()
+            .unwrap();
+        assert_eq!(version.as_ref(), tables::FORMAT_VERSION.to_le_bytes());
+        let series = store.series_of_app("app.inuse_space").unwrap();
+        for (from, until) in [(T, T + 20), (T - 86_400, T + 86_400), (T + 10, T + 20)] {
+            let read = store
+                .read(
+                    &series,
+                    Window {
+                        start: from,
+                        end: until,
+                    },
+                )
+                .unwrap();
+            let want = if from == T + 10 { "a 300\n" } else { "a 200\n" };
+            assert_eq!(read.tree.to_folded(), want, "{from}..{until}");
+        }
+        // Reopening a migrated store changes nothing.
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        let series = store.series_of_app("app.inuse_space").unwrap();
+        let read = store
+            .read(
+                &series,
+                Window {
+                    start: T,
+                    end: T + 20,
+                },
+            )
+            .unwrap();
+        assert_eq!(read.tree.to_folded(), "a 200\n");
+    }
+
+    #[test]
+    fn a_newer_store_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store
+                .meta
+                .insert(tables::META_FORMAT_VERSION, 3u32.to_le_bytes())
+                .unwrap();
+            store.db.persist(PersistMode::SyncAll).unwrap();
+        }
+        let err = Store::open(dir.path()).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Version {
+                    found: 3,
+                    expected: 2
+                }
+            ),
+            "{err}"
+        );
+    }
+}
