@@ -110,6 +110,58 @@ fn canvas_painter_draws_bars_in_their_package_colour() {
     assert!(dark > 0, "no label pixels on the root bar");
 }
 
+#[wasm_bindgen_test]
+fn canvas_painter_draws_a_diff_in_change_colours() {
+    use cinder_web::flamegraph::diff::{new_removed_colors, DiffMode, DiffStyle};
+    use cinder_web::flamegraph::palette::DiffPalette;
+    let canvas: HtmlCanvasElement = document()
+        .create_element("canvas")
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    canvas.set_width(200);
+    canvas.set_height(44);
+    // Union of 200 ticks on 200 px: fresh [0,10) new, grow [10,50) 10 % → 30 %,
+    // old [50,60) removed, steady [60,200) 80 % → 60 %.
+    let left = Tree::from_folded("grow 10\nsteady 80\nold 10").0;
+    let right = Tree::from_folded("grow 30\nsteady 60\nfresh 10").0;
+    let model = FlameModel::new(Arc::new(FlameProfile::diff(
+        &left, &right, "samples", 100, "gospy",
+    )));
+    let size = CanvasSize {
+        width: CssPx(200.0),
+        height: CssPx(44.0),
+        dpr: 1.0,
+    };
+    let vp = Viewport::new(&ViewState::default(), &model.layout, size, CssPx(0.0));
+    let mut painter = CanvasPainter::new(&canvas).unwrap();
+    let mut draw = |style: DiffStyle| {
+        let scene = model.scene(None, TextFit::Head).with_diff(style);
+        paint(&scene, &vp, &mut Scratch::default(), &mut painter);
+    };
+    draw(DiffStyle::default());
+    let (new, removed) = new_removed_colors(DiffPalette::Default);
+    assert_eq!(pixel(&canvas, 5.0, 42.0), rgb(new));
+    assert_eq!(pixel(&canvas, 30.0, 42.0), rgb(Rgb(200, 0, 0)));
+    assert_eq!(pixel(&canvas, 55.0, 42.0), rgb(removed));
+    assert_eq!(pixel(&canvas, 150.0, 42.0), rgb(Rgb(111, 149, 107)));
+    assert_eq!(pixel(&canvas, 150.0, 20.0), rgb(Rgb(148, 142, 142)));
+    // Absolute and colour-blind: steady lost a quarter of its ticks too; a 25-point noise
+    // threshold greys grow (20 points).
+    draw(DiffStyle {
+        palette: DiffPalette::ColorBlind,
+        mode: DiffMode::Absolute,
+        threshold: 0.0,
+    });
+    assert_eq!(pixel(&canvas, 30.0, 42.0), rgb(Rgb(220, 50, 32)));
+    assert_eq!(pixel(&canvas, 150.0, 42.0), rgb(Rgb(118, 140, 170)));
+    draw(DiffStyle {
+        threshold: 25.0,
+        ..DiffStyle::default()
+    });
+    assert_eq!(pixel(&canvas, 30.0, 42.0), rgb(Rgb(148, 142, 142)));
+}
+
 /// Mounts a `<FlameGraph/>` of [`profile`] 400 px wide; returns its host and its state.
 fn mount() -> (HtmlElement, FlameGraphState) {
     mount_profile(profile())

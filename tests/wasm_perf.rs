@@ -108,3 +108,53 @@ fn merge_360_trees_of_10k_nodes() {
         merged.len()
     );
 }
+
+#[wasm_bindgen_test]
+fn diff_of_two_100k_node_profiles_on_screen() {
+    use cinder_web::flamegraph::paint::{paint, Scratch};
+    use cinder_web::flamegraph::painter::CanvasPainter;
+    use cinder_web::flamegraph::viewport::{CanvasSize, CssPx, ViewState, Viewport};
+    use cinder_web::flamegraph::{FlameModel, FlameProfile, TextFit};
+    use wasm_bindgen::JsCast;
+    // Two profiles of one code base: the later one keeps most stacks with other counts.
+    let stacks = synthetic_stacks(100_000, 11);
+    let left = tree_of(stacks.iter(), 1);
+    let right = tree_of(
+        stacks
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 10 != 0)
+            .map(|(_, s)| s),
+        2,
+    );
+    let canvas: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into().ok())
+        .expect("a canvas");
+    canvas.set_width(1600);
+    canvas.set_height(900);
+    let size = CanvasSize {
+        width: CssPx(1600.0),
+        height: CssPx(900.0),
+        dpr: 1.0,
+    };
+    let mut painter = CanvasPainter::new(&canvas).expect("2d context");
+    // Everything between "both trees in memory" and "diff painted": the diff, the union
+    // layout and the first frame (the table follows after that frame).
+    let (ms, bars) = best_of(3, || {
+        let p = FlameProfile::diff(&left, &right, "samples", 100, "gospy");
+        let model = FlameModel::new(std::sync::Arc::new(p));
+        let vp = Viewport::new(&ViewState::default(), &model.layout, size, CssPx(0.0));
+        let scene = model.scene(None, TextFit::Head);
+        let stats = paint(&scene, &vp, &mut Scratch::default(), &mut painter);
+        (model.tree().len(), stats.bars)
+    });
+    assert!(bars.1 > 0, "something was drawn");
+    console_log!(
+        "wasm32: diff of {} + {} nodes ({} union nodes) to the first frame: {ms:.1} ms",
+        left.len(),
+        right.len(),
+        bars.0
+    );
+}

@@ -187,3 +187,34 @@ pub fn go_to(url: &str) {
 pub fn after_next_frame(f: impl Fn() + 'static) {
     leptos::prelude::request_animation_frame(move || leptos::prelude::request_idle_callback(f));
 }
+
+/// Calls `done(index, name, bytes)` for each file of every drop on the window (index = its
+/// position in the drop), for the page's lifetime: the diff view takes two files at once.
+pub fn on_files_drop(done: impl Fn(usize, String, Vec<u8>) + Clone + 'static) {
+    let over =
+        leptos::prelude::window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let drop =
+        leptos::prelude::window_event_listener(leptos::ev::drop, move |ev: web_sys::DragEvent| {
+            ev.prevent_default();
+            let Some(files) = ev.data_transfer().and_then(|d| d.files()) else {
+                return;
+            };
+            for index in 0..files.length() {
+                if let Some(file) = files.get(index) {
+                    let done = done.clone();
+                    read_file(file, move |name, bytes| done(index as usize, name, bytes));
+                }
+            }
+        });
+    leptos::prelude::on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+}
+
+/// Records `performance.mark(name)`, for benchmarks that time the app from outside.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

@@ -56,6 +56,22 @@ pub async fn render(
     fetch_bytes(&url).await
 }
 
+/// `GET /render?format=json&max-nodes=-1`: one time chunk of a query, untruncated (merging
+/// trees truncated to a node budget would lose ticks into `other`).
+pub async fn render_chunk(query: &str, from: i64, until: i64) -> Result<Vec<u8>, ApiError> {
+    let url = format!(
+        "/render?{}",
+        encode(&[
+            ("format", "json"),
+            ("query", query),
+            ("from", &from.to_string()),
+            ("until", &until.to_string()),
+            ("max-nodes", "-1"),
+        ])
+    );
+    fetch_bytes(&url).await
+}
+
 /// Any URL, as bytes: profiles opened with `?profile=URL`.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, ApiError> {
     let resp = Request::get(url)

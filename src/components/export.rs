@@ -5,8 +5,8 @@ use cinder_profile::api::ProfileFormat;
 use leptos::prelude::*;
 
 use crate::api::browser::{download, download_canvas_png};
-use crate::pages::Shown;
 use crate::state::profile::{export, export_mime};
+use crate::state::shown::Shown;
 
 /// What the menu offers: the flamegraph as an image, or the profile in a format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

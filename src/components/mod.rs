@@ -1,6 +1,10 @@
 //! Presentational building blocks shared by pages.
 
 pub mod app_selector;
+pub mod compare_timeline;
+pub mod diff_files;
+pub mod diff_legend;
+pub mod diff_table;
 pub mod export;
 pub mod layout;
 pub mod open_file;

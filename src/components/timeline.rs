@@ -119,7 +119,7 @@ pub fn Timeline(
 }
 
 /// Draws the bars and axes; errors (a detached canvas) just leave it blank.
-fn draw(canvas: web_sys::HtmlCanvasElement, m: &TimelineModel, offset_min: i32) {
+pub(crate) fn draw(canvas: web_sys::HtmlCanvasElement, m: &TimelineModel, offset_min: i32) {
     let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
         return;
     };

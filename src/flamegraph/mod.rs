@@ -2,7 +2,8 @@
 //!
 //! The work splits by what it may touch:
 //! - pure and native-tested: [`by_ptr`] (values compared by identity), [`model`] (what is drawn, computed once per profile: the
-//!   [`cinder_profile::layout`], name colours, value formatter), [`viewport`] (zoom and focus
+//!   [`cinder_profile::layout`], name colours, value formatter), [`diff`] (a diff's two
+//!   sides, its change and colour per node), [`viewport`] (zoom and focus
 //!   state, ticks ↔ CSS ↔ device pixels), [`palette`], [`format`](mod@format), [`paint`] (one frame,
 //!   through the [`painter::Painter`] trait), [`hit_test`] (pointer and keyboard), [`tooltip`];
 //! - browser only: `painter::CanvasPainter` (the only canvas API user), `chart_canvas` (the
@@ -19,6 +20,7 @@
 //! ```
 
 pub mod by_ptr;
+pub mod diff;
 pub mod format;
 pub mod hit_test;
 pub mod model;

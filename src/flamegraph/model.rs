@@ -8,6 +8,7 @@ use std::sync::Arc;
 use cinder_profile::layout::{Layout, Matches};
 use cinder_profile::{DecodeError, FlamebearerProfile, Tree};
 
+use super::diff::{DiffSides, DiffStyle};
 use super::format::{Unit, ValueFormatter};
 use super::palette::{NameColors, Spy};
 
@@ -22,6 +23,9 @@ pub struct FlameProfile {
     pub sample_rate: u32,
     /// The profiler (`metadata.spyName`), which picks the colour rule.
     pub spy: Spy,
+    /// For a diff: the baseline and comparison ticks of every node of `tree` (the union
+    /// tree, whose bars are baseline + comparison wide). Bars are then coloured by change.
+    pub diff: Option<DiffSides>,
 }
 
 impl FlameProfile {
@@ -33,6 +37,24 @@ impl FlameProfile {
             unit: Unit::parse(units),
             sample_rate,
             spy: Spy::from_spy_name(spy_name),
+            diff: None,
+        }
+    }
+
+    /// The diff of two trees, computed here (never by the server's `/render-diff`), with
+    /// the metadata of the baseline.
+    #[must_use]
+    pub fn diff(
+        left: &Tree,
+        right: &Tree,
+        units: &str,
+        sample_rate: u32,
+        spy_name: &str,
+    ) -> FlameProfile {
+        let (tree, sides) = DiffSides::split(cinder_profile::Diff::new(left, right));
+        FlameProfile {
+            diff: Some(sides),
+            ..FlameProfile::new(tree, units, sample_rate, spy_name)
         }
     }
 
@@ -100,6 +122,7 @@ impl FlameModel {
             model: self,
             highlight,
             fit,
+            diff: DiffStyle::default(),
         }
     }
 }
@@ -115,9 +138,26 @@ pub struct Scene<'a> {
     pub highlight: Option<&'a Matches>,
     /// Label fitting.
     pub fit: TextFit,
+    /// Colouring of a diff profile (ignored for a single one).
+    pub diff: DiffStyle,
 }
 
-impl Scene<'_> {
+impl<'a> Scene<'a> {
+    /// The same scene with diff colouring `style`.
+    #[must_use]
+    pub fn with_diff(self, style: DiffStyle) -> Scene<'a> {
+        Scene {
+            diff: style,
+            ..self
+        }
+    }
+
+    /// The diff sides, when the profile is a diff.
+    #[must_use]
+    pub fn sides(&self) -> Option<&'a DiffSides> {
+        self.model.profile.diff.as_ref()
+    }
+
     /// The merge class of a name: "is highlighted" (always false without a highlight).
     pub fn class(&self) -> impl Fn(cinder_profile::NameId) -> bool + '_ {
         #[inline]

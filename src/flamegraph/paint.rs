@@ -12,7 +12,7 @@
 use std::fmt::Write;
 
 use cinder_profile::layout::{Bar, Drawn, Run};
-use cinder_profile::{NameId, Ticks};
+use cinder_profile::{NameId, NodeId, Ticks};
 
 use super::format::write_percent;
 use super::model::{Scene, TextFit};
@@ -49,8 +49,14 @@ pub struct PaintStats {
 /// What a label says, resolved only when it is drawn.
 #[derive(Debug, Clone, Copy)]
 enum LabelText {
-    Bar { name: NameId, ticks: Ticks },
-    Header { collapsed: usize },
+    Bar {
+        name: NameId,
+        node: NodeId,
+        ticks: Ticks,
+    },
+    Header {
+        collapsed: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -266,6 +272,8 @@ fn draw_row(
 fn bar_color(scene: &Scene<'_>, bar: &Bar, highlighted: bool) -> Rgba {
     if scene.highlight.is_some() && !highlighted {
         GREY
+    } else if let Some(sides) = scene.sides() {
+        sides.color(bar.node, &scene.diff).opaque()
     } else {
         scene
             .model
@@ -320,6 +328,7 @@ fn draw_bar(
     if x1 - x0 >= frame.px(MIN_LABEL_WIDTH) {
         let text = LabelText::Bar {
             name: bar.name,
+            node: bar.node,
             ticks: bar.range.len(),
         };
         push_label(frame, rect, text, scratch);
@@ -403,13 +412,13 @@ fn draw_labels(
 /// Writes the label of `what` cut to `room` characters into `out`.
 fn fit_label(scene: &Scene<'_>, what: LabelText, room: usize, out: &mut String) {
     let model = scene.model;
-    let (name, ticks) = match what {
+    let (name, node, ticks) = match what {
         LabelText::Header { collapsed } => {
             let s = if collapsed == 1 { "" } else { "s" };
             let _ = write!(out, "total ({collapsed} level{s} collapsed)");
             return truncate_head(out, room);
         }
-        LabelText::Bar { name, ticks } => (name, ticks),
+        LabelText::Bar { name, node, ticks } => (name, node, ticks),
     };
     let name = match model.tree().names().resolve(name) {
         "" if name == NameId::EMPTY => "total",
@@ -422,9 +431,14 @@ fn fit_label(scene: &Scene<'_>, what: LabelText, room: usize, out: &mut String) 
     }
     out.push_str(name);
     out.push_str(" (");
-    write_percent(ticks.ratio_of(model.layout.total()), out);
-    out.push_str(", ");
-    model.formatter.write(ticks, out);
+    if let Some(sides) = scene.sides() {
+        // A diff bar says how it changed.
+        out.push_str(&sides.node(node, scene.diff.mode).change.text());
+    } else {
+        write_percent(ticks.ratio_of(model.layout.total()), out);
+        out.push_str(", ");
+        model.formatter.write(ticks, out);
+    }
     out.push(')');
     let label_chars = out.chars().count();
     match scene.fit {

@@ -14,6 +14,7 @@ use cinder_profile::Ticks;
 use leptos::prelude::*;
 
 use super::by_ptr::ByPtr;
+use super::diff::DiffStyle;
 use super::hit_test::{hit_test, navigate, Hit, Step};
 use super::model::{FlameModel, FlameProfile, TextFit};
 use super::paint::{paint, PaintStats, Scratch};
@@ -55,6 +56,7 @@ pub struct FlameGraphState {
     highlight: Memo<Option<Arc<Matches>>>,
     view: RwSignal<ViewState>,
     fit: RwSignal<TextFit>,
+    diff: RwSignal<DiffStyle>,
     selected: RwSignal<Option<BarId>>,
     /// Bumped by every user action that changes the view (click, keys, menu, reset), so a
     /// page can tell the user's zooms from its own `set_zoom_path`.
@@ -70,7 +72,16 @@ struct Parts {
     model: Arc<FlameModel>,
     highlight: Option<Arc<Matches>>,
     fit: TextFit,
+    diff: DiffStyle,
     view: ViewState,
+}
+
+impl Parts {
+    fn scene(&self) -> super::model::Scene<'_> {
+        self.model
+            .scene(self.highlight.as_deref(), self.fit)
+            .with_diff(self.diff)
+    }
 }
 
 impl FlameGraphState {
@@ -105,6 +116,7 @@ impl FlameGraphState {
             highlight,
             view: RwSignal::new(ViewState::default()),
             fit: RwSignal::new(TextFit::Head),
+            diff: RwSignal::new(DiffStyle::default()),
             selected: RwSignal::new(None),
             touched: RwSignal::new(0),
             stats: RwSignal::new(None),
@@ -260,6 +272,13 @@ impl FlameGraphState {
         self.fit.get()
     }
 
+    /// Sets the colouring of a diff profile (repaints; ignored for a single profile).
+    pub fn set_diff_style(&self, style: DiffStyle) {
+        if self.diff.get_untracked() != style {
+            self.diff.set(style);
+        }
+    }
+
     /// True without a profile or with an empty one ("No data available").
     #[must_use]
     pub fn is_empty(&self) -> bool {
@@ -268,11 +287,12 @@ impl FlameGraphState {
     }
 
     fn parts(&self, tracked: bool) -> Option<Parts> {
-        let (model, highlight, fit, view) = if tracked {
+        let (model, highlight, fit, diff, view) = if tracked {
             (
                 self.model.get()?,
                 self.highlight.get(),
                 self.fit.get(),
+                self.diff.get(),
                 self.view.get(),
             )
         } else {
@@ -280,6 +300,7 @@ impl FlameGraphState {
                 self.model.get_untracked()?,
                 self.highlight.get_untracked(),
                 self.fit.get_untracked(),
+                self.diff.get_untracked(),
                 self.view.get_untracked(),
             )
         };
@@ -288,6 +309,7 @@ impl FlameGraphState {
             model: model.0,
             highlight,
             fit,
+            diff,
             view,
         })
     }
@@ -311,7 +333,7 @@ impl FlameGraphState {
         painter: &mut impl Painter,
     ) -> Option<PaintStats> {
         let p = self.parts(false)?;
-        let scene = p.model.scene(p.highlight.as_deref(), p.fit);
+        let scene = p.scene();
         let vp = Viewport::new(&p.view, &p.model.layout, geometry.size, geometry.scroll_top);
         Some(paint(&scene, &vp, scratch, painter))
     }
@@ -323,7 +345,7 @@ impl FlameGraphState {
     /// What is under a canvas point.
     pub(crate) fn hit(&self, geometry: Geometry, x: CssPx, y: CssPx) -> Option<Hit> {
         let p = self.parts(false)?;
-        let scene = p.model.scene(p.highlight.as_deref(), p.fit);
+        let scene = p.scene();
         hit_test(&scene, &Self::viewport(&p, geometry), x, y)
     }
 
@@ -367,7 +389,7 @@ impl FlameGraphState {
     /// The tooltip of a hit (reactive).
     pub(crate) fn tooltip(&self, hit: Hit) -> Option<Tooltip> {
         let p = self.parts(true)?;
-        let scene = p.model.scene(p.highlight.as_deref(), p.fit);
+        let scene = p.scene();
         Some(tooltip(&scene, &hit))
     }
 
@@ -426,7 +448,7 @@ impl FlameGraphState {
                 index: layout.span(vp.top_row, vp.range).start as u32,
             },
             Some(from) => {
-                let scene = p.model.scene(p.highlight.as_deref(), p.fit);
+                let scene = p.scene();
                 navigate(&scene, from, step, vp.range).unwrap_or(from)
             }
         };

@@ -53,6 +53,9 @@ fn value_rows(scene: &Scene<'_>, ticks: Ticks) -> Vec<(&'static str, String)> {
 }
 
 fn bar_tooltip(scene: &Scene<'_>, bar: &Bar) -> Tooltip {
+    if scene.sides().is_some() {
+        return diff_tooltip(scene, bar.node, display_name(scene, bar.name));
+    }
     let model = scene.model;
     let mut rows = value_rows(scene, bar.range.len());
     if let Some(node) = model.tree().node(bar.node) {
@@ -62,6 +65,30 @@ fn bar_tooltip(scene: &Scene<'_>, bar: &Bar) -> Tooltip {
     }
     Tooltip {
         title: display_name(scene, bar.name).to_owned(),
+        rows,
+        hint: "Click to zoom · right click to select in the table",
+    }
+}
+
+/// A diff bar: each side's share and value, and the change (unclamped, or new/removed).
+fn diff_tooltip(scene: &Scene<'_>, node: cinder_profile::NodeId, name: &str) -> Tooltip {
+    let model = scene.model;
+    let mut rows = Vec::new();
+    if let Some(sides) = scene.sides() {
+        let d = sides.node(node, scene.diff.mode);
+        let side = |percent: f64, ticks: Ticks| {
+            format!(
+                "{percent:.2}% · {} · {}",
+                model.formatter.format(ticks),
+                with_commas(ticks.0)
+            )
+        };
+        rows.push(("Baseline", side(d.left_percent, d.left.total)));
+        rows.push(("Comparison", side(d.right_percent, d.right.total)));
+        rows.push(("Change", d.change.text()));
+    }
+    Tooltip {
+        title: name.to_owned(),
         rows,
         hint: "Click to zoom · right click to select in the table",
     }
@@ -97,6 +124,9 @@ fn run_tooltip(scene: &Scene<'_>, run: &Run) -> Tooltip {
 }
 
 fn header(scene: &Scene<'_>) -> Tooltip {
+    if scene.sides().is_some() {
+        return diff_tooltip(scene, cinder_profile::NodeId::ROOT, "total");
+    }
     Tooltip {
         title: "total".to_owned(),
         rows: value_rows(scene, scene.model.layout.total()),
@@ -180,6 +210,38 @@ mod tests {
         assert_eq!(t.rows[1], ("RAM", "6.00 bytes".to_owned()));
         assert_eq!(t.rows[3], ("Largest", "b (3%)".to_owned()));
         assert_eq!(tooltip(&scene, &Hit::Header).title, "total");
+    }
+
+    #[test]
+    fn diff_tooltip_has_both_sides_and_the_uncapped_change() {
+        let left = Tree::from_folded("main;grow 100\nmain;rest 900\nold 0\n").0;
+        let right = Tree::from_folded("main;grow 300\nmain;rest 700\nnew 5\n").0;
+        let p = FlameProfile::diff(&left, &right, "samples", 100, "gospy");
+        let m = FlameModel::new(Arc::new(p));
+        let scene = m.scene(None, TextFit::Head);
+        let node = m.tree().find(&["main", "grow"]).unwrap();
+        let bar = m
+            .layout
+            .bar(m.layout.bar_of_node(m.tree(), node).unwrap())
+            .unwrap();
+        let t = tooltip(&scene, &Hit::Item(Drawn::Bar(bar)));
+        assert_eq!(t.title, "grow");
+        assert_eq!(
+            t.rows,
+            vec![
+                ("Baseline", "10.00% · 1.00 second · 100".to_owned()),
+                ("Comparison", "29.85% · 3.00 seconds · 300".to_owned()),
+                ("Change", "+198.50%".to_owned()),
+            ]
+        );
+        let new = m.tree().find(&["new"]).unwrap();
+        let bar = m
+            .layout
+            .bar(m.layout.bar_of_node(m.tree(), new).unwrap())
+            .unwrap();
+        let t = tooltip(&scene, &Hit::Item(Drawn::Bar(bar)));
+        assert_eq!(t.rows[2], ("Change", "(new)".to_owned()));
+        assert_eq!(t.rows[0].1, "0.00% · 0.00 seconds · 0");
     }
 
     #[test]

@@ -1,25 +1,128 @@
-//! Two time ranges of one app: side by side (`/comparison`) or as a diff (`/comparison-diff`).
+//! The comparison view (`/comparison`): two profiles side by side — two windows of the
+//! server's data, two URLs or two files — each with its own flamegraph and search box
+//! (synced by default), side by side from 1200 px of window width and stacked below.
+//! "Compare with N prior" moves the baseline to the comparison's window N earlier. The
+//! URL is the diff view's (`state::diff_view`), so the split ↔ diff toggle keeps both
+//! selections.
 
 use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+use super::comparison_diff::loader::DiffLoader;
+use super::comparison_diff::main_timeline::MainTimeline;
+use super::comparison_diff::progress_view;
+use super::comparison_diff::sides::SideBoxes;
+use crate::api;
+use crate::components::diff_files::DiffFiles;
+use crate::flamegraph::{FlameGraph, FlameGraphState};
+use crate::state::diff_view::{DiffViewState, Side, PRIOR_PERIODS};
 
 /// `/comparison`.
 #[component]
 pub fn ComparisonPage() -> impl IntoView {
-    view! {
-        <section class="page" id="comparison-page">
-            <h1>"Comparison"</h1>
-            <p class="muted">"Two time ranges of the same application, side by side."</p>
-        </section>
+    let location = use_location();
+    let navigate = use_navigate();
+    let state = Memo::new(move |_| DiffViewState::from_query_string(&location.search.get()));
+    let update = Callback::new(move |(next, replace): (DiffViewState, bool)| {
+        let url = format!("/comparison?{}", next.to_query_string());
+        navigate(
+            &url,
+            NavigateOptions {
+                replace,
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    let loader = DiffLoader::new(false);
+    let now = RwSignal::new(api::browser::now_secs());
+    for side in Side::BOTH {
+        let source = Memo::new(move |_| {
+            let now = now.get();
+            state.with(|s| (s.source(side, now), s.range.resolve(now)))
+        });
+        Effect::new(move |_| {
+            let (source, range) = source.get();
+            loader.load(side, source, range);
+        });
     }
-}
-
-/// `/comparison-diff`.
-#[component]
-pub fn DiffPage() -> impl IntoView {
+    let synced = Memo::new(move |_| state.with(|s| s.right_search.is_none()));
+    let prior = move |ev| {
+        let value = event_target_value(&ev);
+        let Some((_, period)) = PRIOR_PERIODS.iter().find(|(label, _)| *label == value) else {
+            return;
+        };
+        let mut s = state.get_untracked();
+        if s.compare_with_prior(*period, now.get_untracked()) {
+            update.run((s, false));
+        }
+    };
+    let pane = move |side: Side| {
+        let flame_profile = Signal::derive(move || {
+            loader
+                .side(side)
+                .with(|s| s.as_ref().map(|s| s.flame.clone()))
+        });
+        let flame = FlameGraphState::new(flame_profile, Signal::derive(|| None));
+        let term = Memo::new(move |_| state.with(|s| s.search_of(side).to_owned()));
+        Effect::new(move |_| flame.set_search(term.get()));
+        let p = side.prefix();
+        view! {
+            <div class="comparison-pane diff-side" data-side=p>
+                <h3><span class="chip"></span>{side.title()}</h3>
+                <input class="input" id=format!("{p}-search") placeholder="Search…" prop:value=move || term.get()
+                    on:input=move |ev| {
+                        let mut s = state.get_untracked();
+                        s.set_search(side, event_target_value(&ev));
+                        update.run((s, true));
+                    } />
+                <div class="flame-pane" id=format!("{p}-flamegraph-pane")>
+                    <FlameGraph state=flame max_height="70vh" />
+                </div>
+            </div>
+        }
+    };
+    let errors = move || {
+        loader
+            .errors
+            .get()
+            .into_iter()
+            .flatten()
+            .map(|e| view! { <div class="banner error" role="alert">{e}</div> })
+            .collect_view()
+    };
     view! {
-        <section class="page" id="diff-page">
-            <h1>"Diff"</h1>
-            <p class="muted">"What changed between two time ranges, coloured by difference."</p>
+        <section class="page comparison" id="comparison-page">
+            <div class="toolbar">
+                <h1 class="page-title">"Comparison"</h1>
+                <div class="spacer"></div>
+                <DiffFiles
+                    on_file=Callback::new(move |(side, name, bytes): (Side, String, Vec<u8>)| loader.show_file(side, &name, &bytes))
+                    has=Callback::new(move |side| loader.has(side))
+                />
+                <a class="btn" id="to-diff" href=move || format!("/comparison-diff?{}", state.with(DiffViewState::to_query_string))>"Diff view"</a>
+            </div>
+            <MainTimeline state=state now=now.into() loader=loader on_change=Callback::new(move |s: DiffViewState| update.run((s, false))) />
+            <SideBoxes state=state now=now.into() on_change=Callback::new(move |s: DiffViewState| update.run((s, false))) />
+            <div class="pane-toolbar">
+                <select id="compare-prior" class="input" on:change=prior>
+                    <option value="">"Compare with … prior"</option>
+                    {PRIOR_PERIODS.iter().map(|(label, _)| view! { <option value=*label>{*label}</option> }).collect_view()}
+                </select>
+                <label>
+                    <input type="checkbox" id="sync-search" prop:checked=move || synced.get()
+                        on:change=move |ev| {
+                            let mut s = state.get_untracked();
+                            s.set_search_synced(event_target_checked(&ev));
+                            update.run((s, false));
+                        } />
+                    " Sync search"
+                </label>
+            </div>
+            {errors}
+            {progress_view(loader)}
+            <div class="comparison-panes">{pane(Side::Left)}{pane(Side::Right)}</div>
         </section>
     }
 }

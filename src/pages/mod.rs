@@ -1,14 +1,18 @@
 //! One module per route. Pages compose components and read state; they hold no business
 //! logic.
 
+pub mod chunked;
 mod comparison;
+mod comparison_diff;
 mod explore;
 mod login;
 mod not_found;
 mod settings;
+pub mod side;
 
-pub use comparison::{ComparisonPage, DiffPage};
-pub use explore::{ExplorePage, Shown};
+pub use comparison::ComparisonPage;
+pub use comparison_diff::DiffPage;
+pub use explore::ExplorePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;

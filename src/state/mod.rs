@@ -3,9 +3,14 @@
 
 pub mod apps;
 pub mod clock;
+pub mod diff_table;
+pub mod diff_view;
 pub mod nav;
 pub mod profile;
+pub mod selections;
 pub mod server;
+pub mod shown;
+pub mod source;
 pub mod table;
 pub mod tags;
 pub mod theme;

@@ -98,6 +98,18 @@ pub fn export(format: ProfileFormat, tree: &Tree, meta: &Metadata) -> Vec<u8> {
     }
 }
 
+/// The diff of two profiles as a `double` flamebearer JSON file (the format of the
+/// original's `/render-diff`), untruncated, with the baseline's metadata.
+#[must_use]
+pub fn to_diff_json(left: &Tree, right: &Tree, meta: &Metadata) -> String {
+    let diff = cinder_profile::Diff::new(left, right);
+    let meta = Metadata {
+        format: Format::Double,
+        ..meta.clone()
+    };
+    FlamebearerProfile::double(&diff, MaxNodes::Unlimited, meta).to_json()
+}
+
 /// The media type of an exported file.
 #[must_use]
 pub fn export_mime(format: ProfileFormat) -> &'static str {
@@ -160,6 +172,19 @@ mod tests {
             let back = LoadedProfile::from_file(&file, &export(format, &p.tree, &p.meta)).unwrap();
             assert_eq!(back.tree.to_folded(), p.tree.to_folded(), "{format:?}");
         }
+    }
+
+    #[test]
+    fn diff_export_is_a_double_flamebearer_of_both_sides() {
+        let left = Tree::from_folded("main;a 2\nmain;b 1\n").0;
+        let right = Tree::from_folded("main;a 1\nmain;c 3\n").0;
+        let json = to_diff_json(&left, &right, &meta("x", "samples", 100));
+        let fb = FlamebearerProfile::from_json(&json).unwrap();
+        assert_eq!(fb.metadata.format, Format::Double);
+        let diff = fb.diff().unwrap();
+        assert_eq!(diff, cinder_profile::Diff::new(&left, &right));
+        assert_eq!(diff.left_tree(), left);
+        assert_eq!(diff.right_tree(), right);
     }
 
     #[test]

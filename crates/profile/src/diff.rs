@@ -119,6 +119,13 @@ impl Diff {
         self.right(NodeId::ROOT).total
     }
 
+    /// Takes the diff apart: the union tree and the left and right sides of every node,
+    /// indexed by node id (both as long as the tree), for a viewer that keeps them apart.
+    #[must_use]
+    pub fn into_parts(self) -> (Tree, Vec<Side>, Vec<Side>) {
+        (self.tree, self.left, self.right)
+    }
+
     /// The left tree alone (nodes with left ticks).
     #[must_use]
     pub fn left_tree(&self) -> Tree {
@@ -183,6 +190,9 @@ mod tests {
         "#]]
         .assert_eq(&diff.to_text());
         assert_eq!(diff.left_tree(), left);
+        let (union, l, r) = diff.clone().into_parts();
+        assert_eq!((l.len(), r.len()), (union.len(), union.len()));
+        assert_eq!(union.total_ticks(), Ticks(7));
         assert_eq!(diff.right_tree(), right);
         assert_eq!(
             (diff.left_total(), diff.right_total()),

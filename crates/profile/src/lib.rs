@@ -57,6 +57,8 @@
 //!   app and the server.
 //! - [`selector`]: series keys (`app.cpu{env=prod}`) and FlameQL selectors.
 //! - [`layout`]: a tree as flamegraph rows of bars in tick space, hit-testing and search.
+//! - [`timegrid`]: `/render` windows on the 10 s grid; [`chunks`]: a range cut into
+//!   cached time chunks and pre-merged groups, for instant reselection.
 #![cfg_attr(
     not(test),
     warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
@@ -65,6 +67,7 @@
 
 pub mod api;
 mod child_index;
+pub mod chunks;
 pub mod codec;
 pub mod diff;
 pub mod error;
@@ -79,6 +82,7 @@ mod render_text;
 pub mod selector;
 pub mod sort;
 pub mod table;
+pub mod timegrid;
 pub mod tree;
 pub mod truncate;
 pub mod units;

@@ -5,7 +5,7 @@
 //! is not counted again (its ticks are inside the outer call's total already), so
 //! `fib;fib;fib 10` gives `fib` a total of 10, not 30. Self ticks are always summed.
 
-use crate::diff::Diff;
+use crate::diff::{Diff, Side};
 use crate::tree::Tree;
 use crate::units::{NameId, Ticks};
 
@@ -63,24 +63,32 @@ impl Diff {
     /// One row per function of either side, by decreasing left + right total, then name.
     #[must_use]
     pub fn table(&self) -> Vec<DiffRow> {
-        let tree = self.tree();
-        let [left, right] = accumulate(tree, |id| {
-            let (l, r) = (self.left(crate::NodeId(id)), self.right(crate::NodeId(id)));
-            [(l.total.0, l.self_ticks.0), (r.total.0, r.self_ticks.0)]
-        });
-        let out: Vec<DiffRow> = rows(tree, &left)
-            .zip(rows(tree, &right))
-            .map(|((name, left), (_, right))| DiffRow {
-                name: name.to_owned(),
-                left,
-                right,
-            })
-            .collect();
-        crate::sort::stable_by(out, &|a, b| {
-            let key = |r: &DiffRow| r.left.total + r.right.total;
-            key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name))
+        diff_table(self.tree(), |id| {
+            (self.left(crate::NodeId(id)), self.right(crate::NodeId(id)))
         })
     }
+}
+
+/// [`Diff::table`] of a diff kept apart: its union `tree` and the `(left, right)` sides of
+/// each node id.
+#[must_use]
+pub fn diff_table(tree: &Tree, sides: impl Fn(u32) -> (Side, Side)) -> Vec<DiffRow> {
+    let [left, right] = accumulate(tree, |id| {
+        let (l, r) = sides(id);
+        [(l.total.0, l.self_ticks.0), (r.total.0, r.self_ticks.0)]
+    });
+    let out: Vec<DiffRow> = rows(tree, &left)
+        .zip(rows(tree, &right))
+        .map(|((name, left), (_, right))| DiffRow {
+            name: name.to_owned(),
+            left,
+            right,
+        })
+        .collect();
+    crate::sort::stable_by(out, &|a, b| {
+        let key = |r: &DiffRow| r.left.total + r.right.total;
+        key(b).cmp(&key(a)).then_with(|| a.name.cmp(&b.name))
+    })
 }
 
 /// The non-empty rows of a per-name accumulation (the root's empty name excluded unless

@@ -238,3 +238,57 @@ fn a_big_profile_costs_at_most_a_few_rects_per_pixel_column() {
     paint(&scene, &vp, &mut scratch, &mut again);
     assert_eq!(again.ops, painter.ops);
 }
+
+#[test]
+fn diff_bars_are_baseline_plus_comparison_wide_and_coloured_by_change() {
+    use crate::flamegraph::diff::{new_removed_colors, DiffMode, DiffStyle};
+    use crate::flamegraph::palette::DiffPalette;
+    let left = Tree::from_folded("grow 10\nsteady 80\nold 10\n").0;
+    let right = Tree::from_folded("grow 30\nsteady 60\nfresh 10\n").0;
+    let p = FlameProfile::diff(&left, &right, "samples", 100, "gospy");
+    let m = FlameModel::new(Arc::new(p));
+    let scene = m.scene(None, TextFit::Head);
+    // 200 ticks over 200 px: fresh 10, grow 40, old 10, steady 140 (sorted by name).
+    let (snapshot, _) = frame(&scene, &ViewState::default(), size(200.0, 44.0, 1.0), 0.0);
+    let (new, removed) = new_removed_colors(DiffPalette::Default);
+    let expected_fills = [
+        ("rgb(148,142,142)", "rect 0,0 199x21"), // total: 100 % on both sides
+        (&*new.opaque().css(), "rect 0,22 9x21"),
+        ("rgb(200,0,0)", "rect 10,22 39x21"), // grow: 10 % → 30 %
+        (&*removed.opaque().css(), "rect 50,22 9x21"),
+        ("rgb(111,149,107)", "rect 60,22 139x21"), // steady: 80 % → 60 %, −25 %
+    ];
+    for (fill, rect) in expected_fills {
+        let at = snapshot
+            .find(&format!("fill {fill}\n{rect}\n"))
+            .unwrap_or_else(|| panic!("{fill} {rect} in\n{snapshot}"));
+        assert!(at > 0);
+    }
+    assert!(snapshot.contains("\"total (0.00%)\""), "{snapshot}");
+    assert!(snapshot.contains("\"steady (-25.00%)\""), "{snapshot}");
+    // Colour-blind palette, absolute mode: steady lost 20 of 80 ticks, also −25 %.
+    let style = DiffStyle {
+        palette: DiffPalette::ColorBlind,
+        mode: DiffMode::Absolute,
+        threshold: 0.0,
+    };
+    let blind = scene.with_diff(style);
+    let (snapshot, _) = frame(&blind, &ViewState::default(), size(200.0, 44.0, 1.0), 0.0);
+    assert!(
+        snapshot.contains("fill rgb(220,50,32)\nrect 10,22 39x21\n"),
+        "{snapshot}"
+    );
+    // A search still greys what does not match.
+    let matches = Matches::substring(m.tree(), "grow").unwrap();
+    let searched = m.scene(Some(&matches), TextFit::Head);
+    let (snapshot, _) = frame(
+        &searched,
+        &ViewState::default(),
+        size(200.0, 44.0, 1.0),
+        0.0,
+    );
+    assert!(
+        snapshot.contains(&format!("fill {}\nrect 0,0", GREY.css())),
+        "{snapshot}"
+    );
+}

@@ -9,55 +9,17 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use cinder_profile::flamebearer::Metadata;
-
 use crate::api;
-use crate::flamegraph::FlameProfile;
+use crate::pages::side;
 use crate::state::apps::AppInfo;
 use crate::state::profile::LoadedProfile;
+use crate::state::shown::Shown;
+use crate::state::source::Source;
 use crate::state::table::TableModel;
-use crate::state::timeline::TimelineModel;
 use crate::state::view::ExploreState;
 
-/// Node budget requested from the server, as the original UI's default.
-pub const MAX_NODES: u32 = 1024;
 /// How long a load may take before the spinner shows.
 const SPINNER_DELAY: Duration = Duration::from_millis(250);
-
-/// The profile on screen, ready to draw.
-#[derive(Debug, Clone)]
-pub struct Shown {
-    /// The tree with what drawing needs (units, sample rate, spy).
-    pub flame: Arc<FlameProfile>,
-    /// Units, names, times as loaded.
-    pub meta: Arc<Metadata>,
-    /// Samples over time, for profiles from the server.
-    pub timeline: Option<TimelineModel>,
-}
-
-impl Shown {
-    /// Takes a freshly loaded profile (its tree moves into the flamegraph's profile).
-    #[must_use]
-    pub fn new(profile: LoadedProfile) -> Shown {
-        let LoadedProfile {
-            tree,
-            meta,
-            timeline,
-        } = profile;
-        let flame = FlameProfile::new(tree, &meta.units, meta.sample_rate, &meta.spy_name);
-        Shown {
-            flame: Arc::new(flame),
-            meta: Arc::new(meta),
-            timeline,
-        }
-    }
-
-    /// The call tree.
-    #[must_use]
-    pub fn tree(&self) -> &cinder_profile::Tree {
-        &self.flame.tree
-    }
-}
 
 /// Reactive data of the single view.
 #[derive(Debug, Clone, Copy)]
@@ -105,11 +67,15 @@ impl Loader {
     pub fn load_profile(self, state: &ExploreState, now: i64) {
         let id = self.latest.get_untracked() + 1;
         self.latest.set(id);
-        if state.profile_url.is_none() && state.query.is_empty() {
+        let Some(source) = Source::of(
+            state.profile_url.as_deref(),
+            &state.query,
+            state.range.resolve(now),
+        ) else {
             self.pending.set(None);
             self.spinner.set(false);
             return;
-        }
+        };
         self.pending.set(Some(id));
         set_timeout(
             move || {
@@ -119,20 +85,8 @@ impl Loader {
             },
             SPINNER_DELAY,
         );
-        let url = state.profile_url.clone();
-        let query = state.query.clone();
-        let (from, until) = state.range.resolve(now);
         spawn_local(async move {
-            let result = match url {
-                Some(url) => match api::http::fetch_bytes(&url).await {
-                    Ok(bytes) => LoadedProfile::from_file(&url, &bytes),
-                    Err(e) => Err(format!("cannot load {url}: {e}")),
-                },
-                None => match api::http::render(&query, from, until, MAX_NODES).await {
-                    Ok(bytes) => LoadedProfile::from_flamebearer_json(&bytes),
-                    Err(e) => Err(e.to_string()),
-                },
-            };
+            let result = side::load(source).await;
             self.finish(id, result);
         });
     }

@@ -26,7 +26,7 @@ use crate::state::clock::format_datetime;
 use crate::state::tags::app_of;
 use crate::state::time_range::TimeRange;
 use crate::state::view::{ExploreState, ViewMode};
-pub use loader::{Loader, Shown};
+pub use loader::Loader;
 use sandwich::{sandwich_states, SandwichPanes};
 
 /// `/` and `/explore`.

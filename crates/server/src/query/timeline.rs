@@ -6,44 +6,7 @@ use cinder_profile::flamebearer::Timeline;
 
 use super::time::UnixSecs;
 
-/// The finest resolution of the store and of timelines, in seconds.
-pub const BASE_RESOLUTION: i64 = 10;
-
-/// A `[start, end)` window on the 10 s grid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Window {
-    /// Inclusive start, a multiple of 10 s.
-    pub start: UnixSecs,
-    /// Exclusive end, a multiple of 10 s.
-    pub end: UnixSecs,
-}
-
-impl Window {
-    /// Snaps `from`/`until` as the original does: start down to 10 s; end down to 10 s,
-    /// plus 10 s if that changed it or if it equals the start (so it is never empty
-    /// unless `from` > `until`).
-    #[must_use]
-    pub fn snap(from: UnixSecs, until: UnixSecs) -> Window {
-        let start = from.div_euclid(BASE_RESOLUTION) * BASE_RESOLUTION;
-        let mut end = until.div_euclid(BASE_RESOLUTION) * BASE_RESOLUTION;
-        if end != until || end == start {
-            end += BASE_RESOLUTION;
-        }
-        Window { start, end }
-    }
-
-    /// Length in seconds (≤ 0 when `from` > `until`, which callers reject).
-    #[must_use]
-    pub fn len(&self) -> i64 {
-        self.end - self.start
-    }
-
-    /// Whether the window is empty or inverted.
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.len() <= 0
-    }
-}
+pub use cinder_profile::timegrid::{Window, BASE_RESOLUTION};
 
 /// The largest of 10, 100, 1000, … seconds strictly smaller than `len / 1024`; 10 if none.
 #[must_use]

@@ -1,0 +1,182 @@
+// End to end: the comparison view and chunked reselection against the real server.
+// - `/comparison` shows both sides side by side with synced search, "compare with N
+//   prior" and a toggle to the diff view that keeps both selections.
+// - A side over a server query is built from cached time chunks: reselecting fetches only
+//   the selection's unaligned edges and chunks not cached yet, and the numbers equal a
+//   `/render` of exactly the new selection.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, openBrowser } from './harness.mjs';
+
+let server;
+let browser;
+const now = Math.floor(Date.now() / 1000);
+const APP = 'cmpapp.cpu';
+// With the main range `now-24h` the chunk grid is 300 s (86400 s / 360 chunks → 240 s → 300 s).
+const CHUNK = 300;
+const c0 = Math.floor((now - 1200) / CHUNK) * CHUNK;
+const INGESTS = [
+  ['main;work;base 100', now - 3600],
+  ['main;work;early 40', c0 + 100],   // in the first selection's leading edge only
+  ['main;work;pre 30', c0 + 310],     // in a chunk of the first selection, before the second
+  ['main;work;mid 70', c0 + 400],     // in the second selection's leading edge
+  ['main;work;late 20', now - 300],   // in whole chunks of both
+];
+const FIRST = { from: c0 + 30, until: now };
+const SECOND = { from: c0 + 330, until: now };
+
+before(async () => {
+  server = await startServer(['--no-self-profiling']);
+  for (const [body, from] of INGESTS) {
+    const r = await fetch(`${server.url}/ingest?name=${encodeURIComponent(APP + '{}')}&from=${from}&until=${from + 10}&spyName=gospy&sampleRate=100`,
+      { method: 'POST', body: body + '\n' });
+    assert.equal(r.status, 200);
+  }
+  browser = await openBrowser();
+  browser.watchResponses();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function params(right) {
+  return new URLSearchParams({
+    query: `${APP}{}`, from: 'now-24h', until: 'now',
+    leftFrom: String(now - 3700), leftUntil: String(now - 3000),
+    rightFrom: String(right.from), rightUntil: String(right.until),
+  });
+}
+
+/** `[from, until]` of every chunked `/render` request (untruncated) from now on. */
+function recordRenders(page) {
+  const seen = [];
+  page.on('request', r => {
+    const u = new URL(r.url());
+    if (u.pathname === '/render' && u.searchParams.get('max-nodes') === '-1') {
+      seen.push([Number(u.searchParams.get('from')), Number(u.searchParams.get('until'))]);
+    }
+  });
+  return seen;
+}
+
+async function rowText(page, name) {
+  const sel = `#diff-table .tr[data-name="${name}"]`;
+  await page.waitForSelector(sel);
+  return (await page.$$eval(`${sel} .td`, tds => tds.map(t => t.textContent))).slice(1);
+}
+
+/** Per-function totals and the total of a `/render` of exactly `w`, from its flamebearer. */
+async function renderTotals(w) {
+  const r = await fetch(`${server.url}/render?format=json&max-nodes=-1&query=${encodeURIComponent(APP + '{}')}&from=${w.from}&until=${w.until}`);
+  const { flamebearer: fb } = await r.json();
+  const totals = {};
+  for (const level of fb.levels) {
+    for (let i = 0; i < level.length; i += 4) {
+      const name = fb.names[level[i + 3]];
+      totals[name] = (totals[name] ?? 0) + level[i + 1];
+    }
+  }
+  return { totals, numTicks: fb.numTicks };
+}
+
+test('reselecting fetches only new edges and uncached chunks, and equals /render of the selection', async () => {
+  const { page } = browser;
+  const renders = recordRenders(page);
+  await page.goto(`${server.url}/comparison-diff?${params(FIRST)}`);
+  await page.waitForSelector('#diff-table .tr[data-name="early"]');
+  const first = renders.splice(0);
+  const chunks = first.filter(([f, u]) => u - f === CHUNK && f % CHUNK === 0).map(String);
+  assert.ok(chunks.length >= 3, `chunks fetched: ${first.length}`);
+  assert.ok(first.some(([f, u]) => f === FIRST.from && u === c0 + CHUNK), 'the leading edge is its own window');
+
+  // Move the comparison selection's start by 300 s (the right side's "from" field).
+  await page.fill('#right-side [data-field="from"]', String(SECOND.from));
+  await page.press('#right-side [data-field="from"]', 'Enter');
+  await page.waitForFunction(() => !document.querySelector('#diff-table .tr[data-name="early"]'));
+  await page.waitForSelector('#diff-table .tr[data-name="mid"]');
+  const again = renders.splice(0);
+  assert.deepEqual(again.filter(([f, u]) => chunks.includes(String([f, u]))), [], 'no cached chunk is fetched again');
+  assert.ok(again.some(([f, u]) => f === SECOND.from && u === c0 + 2 * CHUNK), 'the new leading edge');
+  assert.ok(again.every(([f, u]) => u - f < CHUNK), `only edges: ${JSON.stringify(again)}`);
+
+  // The numbers are those of a /render of exactly the new selection.
+  const { totals, numTicks } = await renderTotals(SECOND);
+  assert.equal(totals.pre, undefined, 'pre lies before the new selection');
+  const share = n => `${(100 * n / numTicks).toFixed(2)} %`;
+  for (const name of ['mid', 'late', 'work']) {
+    assert.equal((await rowText(page, name))[3], share(totals[name]), name);
+  }
+  assert.equal(await page.locator('#diff-table .tr[data-name="pre"]').count(), 0);
+  assert.deepEqual(browser.problems, []);
+});
+
+test('dragging the comparison selection on the main timeline refetches no cached chunk', async () => {
+  const { page } = browser;
+  const renders = recordRenders(page);
+  await page.goto(`${server.url}/comparison-diff?${params(FIRST)}`);
+  await page.waitForSelector('#diff-table .tr[data-name="early"]');
+  await page.waitForFunction(() => document.querySelector('#compare-timeline .sel-right')?.style.width);
+  const fetched = new Set(renders.splice(0).filter(([f, u]) => u - f === CHUNK).map(String));
+  const box = await page.$eval('#compare-timeline .sel-right', e => { const b = e.getBoundingClientRect(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; });
+  // Move it 12 px earlier (about 800 s at 24 h over the plot's width).
+  await page.mouse.move(box.x, box.y);
+  await page.mouse.down();
+  await page.mouse.move(box.x - 6, box.y);
+  await page.mouse.move(box.x - 12, box.y);
+  await page.mouse.up();
+  await page.waitForFunction(f => new URL(location.href).searchParams.get('rightFrom') !== String(f), FIRST.from);
+  const q = new URL(page.url()).searchParams;
+  const moved = { from: Number(q.get('rightFrom')), until: Number(q.get('rightUntil')) };
+  assert.ok(moved.from < FIRST.from && moved.until - moved.from === Math.ceil(FIRST.until / 10) * 10 - FIRST.from,
+    `moved earlier, same length: ${JSON.stringify(moved)}`);
+  await page.waitForFunction(() => !document.querySelector('.chunk-progress'));
+  const { totals, numTicks } = await renderTotals(moved);
+  const share = n => `${(100 * n / numTicks).toFixed(2)} %`;
+  for (const name of Object.keys(totals).filter(n => n !== 'total')) {
+    await page.waitForFunction(n => document.querySelector(`#diff-table .tr[data-name="${n}"]`), name);
+    assert.equal((await rowText(page, name))[3], share(totals[name]), name);
+  }
+  const again = renders.splice(0);
+  assert.deepEqual(again.filter(w => fetched.has(String(w))), [], 'no cached chunk is fetched again');
+  assert.ok(again.length > 0, "the new part of the selection is fetched");
+  assert.deepEqual(browser.problems, []);
+});
+
+test('the comparison view: side by side, synced search, compare with prior, toggle to diff', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/comparison?${params(FIRST)}`);
+  await page.waitForSelector('#left-flamegraph-pane canvas');
+  await page.waitForSelector('#right-flamegraph-pane canvas');
+  const [l, r] = await Promise.all(['#left-flamegraph-pane', '#right-flamegraph-pane']
+    .map(s => page.$eval(s, e => { const b = e.getBoundingClientRect(); return { x: b.x, y: b.y }; })));
+  assert.ok(l.x < r.x && Math.abs(l.y - r.y) < 2, 'side by side at 1280 px');
+
+  await page.fill('#left-search', 'work');
+  await page.waitForFunction(() => document.querySelector('#right-search').value === 'work');
+  await page.click('#sync-search');
+  await page.waitForFunction(() => new URL(location.href).searchParams.has('rightSearch'));
+  await page.fill('#right-search', 'late');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('rightSearch') === 'late');
+  assert.equal(await page.inputValue('#left-search'), 'work');
+
+  await page.selectOption('#compare-prior', '1 hour');
+  await page.waitForFunction(f => new URL(location.href).searchParams.get('leftFrom') === String(f), FIRST.from - 3600);
+
+  await page.click('#to-diff');
+  await page.waitForFunction(() => location.pathname === '/comparison-diff');
+  const q = new URL(page.url()).searchParams;
+  assert.equal(q.get('leftFrom'), String(FIRST.from - 3600));
+  assert.equal(q.get('rightFrom'), String(FIRST.from));
+  await page.goBack();
+  await page.waitForFunction(() => location.pathname === '/comparison');
+
+  // Narrow windows stack the panes.
+  await page.setViewportSize({ width: 900, height: 800 });
+  const [l2, r2] = await Promise.all(['#left-flamegraph-pane', '#right-flamegraph-pane']
+    .map(s => page.$eval(s, e => e.getBoundingClientRect().y)));
+  assert.ok(r2 > l2, 'stacked below 1200 px');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.deepEqual(browser.problems, []);
+});
