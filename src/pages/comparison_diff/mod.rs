@@ -69,7 +69,7 @@ pub fn DiffPage() -> impl IntoView {
     };
     let select_fn =
         Callback::new(move |f: Option<String>| edit(&|s| s.selected.clone_from(&f), false));
-    let search_ref = NodeRef::<leptos::html::Input>::new();
+    api::browser::focus_on_slash("search-input");
     let export_error = RwSignal::new(None::<String>);
     let export = move |kind: &'static str| {
         let result = match (kind, loader.both()) {
@@ -117,7 +117,7 @@ pub fn DiffPage() -> impl IntoView {
             <SideBoxes state=state now=now.into() on_change=Callback::new(move |s: DiffViewState| update.run((s, false))) />
             <DiffLegend style=style on_change=Callback::new(move |st: DiffStyle| edit(&|s| s.style = st, false)) />
             <div class="pane-toolbar">
-                <input id="search-input" class="input" placeholder="Search… ( / )" node_ref=search_ref prop:value=move || state.with(|s| s.search.clone())
+                <input id="search-input" class="input" placeholder="Search… ( / )" prop:value=move || state.with(|s| s.search.clone())
                     on:input=move |ev| { let v = event_target_value(&ev); edit(&|s| s.search.clone_from(&v), true) } />
                 <button class="btn" id="reset-view" disabled=move || !flame.can_reset() on:click=move |_| flame.reset()>"Reset view"</button>
                 <button class="btn" id="collapse-above" disabled=move || !flame.can_reset() on:click=move |_| flame.collapse_above_zoomed()>"Collapse nodes above"</button>
@@ -139,7 +139,7 @@ pub fn DiffPage() -> impl IntoView {
                     on_select=select_fn
                 />
                 <div class="flame-pane" id="diff-flamegraph-pane">
-                    <FlameGraph state=flame search_input=search_ref
+                    <FlameGraph state=flame
                         on_select_name=Callback::new(move |n: String| select_fn.run(Some(n))) />
                 </div>
             </div>
