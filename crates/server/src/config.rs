@@ -57,12 +57,19 @@ pub struct ServerArgs {
     pub retention: String,
 
     /// Largest accepted upload body in bytes (413 above).
-    #[arg(long, env = "CINDER_MAX_INGEST_BODY", default_value_t = 64 * 1024 * 1024)]
+    #[arg(long, env = "CINDER_MAX_INGEST_BODY", default_value_t = crate::ingest::Limits::DEFAULT_MAX_UPLOAD)]
     pub max_ingest_body: usize,
 
-    /// Largest size an upload may decompress to, in bytes (413 above; stops gzip bombs).
-    #[arg(long, env = "CINDER_MAX_DECOMPRESSED", default_value_t = 256 * 1024 * 1024)]
+    /// Largest size an upload may decompress to, in bytes, all its gzip streams together
+    /// (413 above; stops gzip bombs). The default is eight times Grafana Pyroscope's
+    /// 4 MiB profile limit.
+    #[arg(long, env = "CINDER_MAX_DECOMPRESSED", default_value_t = crate::ingest::Limits::DEFAULT_MAX_UPLOAD)]
     pub max_decompressed: usize,
+
+    /// Bytes that all uploads in flight may hold together (bodies and decompressed data).
+    /// An upload that would exceed it waits up to a second, then gets 503 with Retry-After.
+    #[arg(long, env = "CINDER_MAX_INGEST_IN_FLIGHT", default_value_t = crate::ingest::Limits::DEFAULT_MAX_IN_FLIGHT)]
+    pub max_ingest_in_flight: usize,
 
     /// Do not profile the server itself (by default its CPU profile is stored as the app
     /// `cinder.server.cpu`).
@@ -161,8 +168,9 @@ pub struct AuthArgs {
     pub signup_default_role: String,
 
     /// Uploads (/ingest, /push.v1.PusherService/Push) need an API key (Authorization:
-    /// Bearer psx-…, or Basic with the key as password) of role Agent or Admin. Works
-    /// without internal auth too, with keys created while it was on.
+    /// Bearer psx-…, or Basic with the key as password) of role Agent or Admin, and
+    /// deleting an app needs role Admin. Works without internal auth too, with keys
+    /// created while it was on.
     #[arg(
         long = "auth.ingestion.enabled",
         env = "PYROSCOPE_AUTH_INGESTION_ENABLED",
@@ -263,6 +271,7 @@ impl ServerArgs {
                 limits: crate::ingest::Limits {
                     max_body: self.max_ingest_body,
                     max_decompressed: self.max_decompressed,
+                    max_in_flight: self.max_ingest_in_flight,
                 },
                 max_nodes_render: cinder_profile::MaxNodes::from_param(self.max_nodes_render)
                     .unwrap_or(cinder_profile::MaxNodes::RENDER_DEFAULT),

@@ -32,6 +32,7 @@ use cinder_profile::MaxNodes;
 pub use routes::assets::Assets;
 
 use auth::{Auth, AuthConfig, StartError};
+use ingest::budget::MemoryBudget;
 use ingest::{Limits, WriteQueue};
 use store::{Store, Write};
 
@@ -69,6 +70,7 @@ struct Inner {
     queue: WriteQueue,
     settings: Settings,
     auth: Auth,
+    budget: MemoryBudget,
 }
 
 impl AppState {
@@ -93,6 +95,7 @@ impl AppState {
 
     fn assemble(assets: Assets, store: Arc<Store>, settings: Settings, auth: Auth) -> Self {
         let queue = WriteQueue::start(Arc::clone(&store));
+        let budget = MemoryBudget::new(settings.limits.max_in_flight, ingest::budget::WAIT);
         Self {
             inner: Arc::new(Inner {
                 assets,
@@ -100,6 +103,7 @@ impl AppState {
                 queue,
                 settings,
                 auth,
+                budget,
             }),
         }
     }
@@ -132,6 +136,12 @@ impl AppState {
     #[must_use]
     pub fn limits(&self) -> Limits {
         self.inner.settings.limits
+    }
+
+    /// The memory budget shared by all uploads in flight.
+    #[must_use]
+    pub fn upload_budget(&self) -> &MemoryBudget {
+        &self.inner.budget
     }
 
     /// Default `/render` node budget.

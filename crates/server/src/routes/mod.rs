@@ -14,7 +14,6 @@ mod meta;
 mod render;
 mod users;
 
-use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, delete, get, patch, post, put};
 use axum::Router;
@@ -26,7 +25,6 @@ use crate::AppState;
 
 /// All routes; anything unmatched goes to the web app (`assets::spa`).
 pub fn router(state: &AppState) -> Router<AppState> {
-    let body_limit = DefaultBodyLimit::max(state.limits().max_body);
     let g = |access, style| {
         let guard_state = Guard {
             state: state.clone(),
@@ -37,24 +35,23 @@ pub fn router(state: &AppState) -> Router<AppState> {
     };
     let api = |access| g(access, Style::Api);
     // `any` routes have no per-method routes, so they take `layer`; method routes take
-    // `route_layer`, which keeps the 405 for other methods ahead of the guard.
+    // `route_layer`, which keeps the 405 for other methods ahead of the guard. Upload
+    // handlers read their body themselves (`ingest::body::read_body`: `max_body` and the
+    // upload memory budget); other routes keep axum's 2 MB `DefaultBodyLimit`.
     let mut router = Router::new()
         .route(
             "/ingest",
             post(ingest::ingest)
-                .layer(body_limit)
                 .route_layer(api(Access::Ingest)),
         )
         .route(
             "/pyroscope/ingest",
             post(ingest::ingest)
-                .layer(body_limit)
                 .route_layer(api(Access::Ingest)),
         )
         .route(
             "/push.v1.PusherService/Push",
             post(ingest::push)
-                .layer(body_limit)
                 .route_layer(g(Access::Ingest, Style::Connect)),
         )
         .route("/render", any(render::render).layer(api(Access::Any)))
@@ -83,7 +80,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/api/apps",
             get(apps::apps_list)
                 .route_layer(api(Access::Any))
-                .merge(delete(apps::apps_delete).route_layer(api(Access::AdminIfRequired))),
+                .merge(delete(apps::apps_delete).route_layer(api(Access::AdminIfAnyAuth))),
         )
         .route("/healthz", any(meta::healthz))
         .route("/build", any(meta::build).layer(api(Access::Any)))
