@@ -76,6 +76,16 @@ pub struct ServerArgs {
     #[arg(long, env = "CINDER_NO_SELF_PROFILING")]
     pub no_self_profiling: bool,
 
+    /// Length of each self-profile, e.g. `10s` (whole seconds; profiles end on multiples of
+    /// it). Shorter periods are for tests.
+    #[arg(
+        long,
+        env = "CINDER_SELF_PROFILING_PERIOD",
+        default_value = "10s",
+        hide = true
+    )]
+    pub self_profiling_period: String,
+
     /// Log filter in `tracing` syntax, e.g. `info` or `cinder_server=debug`.
     #[arg(long, env = "PYROSCOPE_LOG_LEVEL", default_value = "info")]
     pub log_level: String,
@@ -232,6 +242,9 @@ pub enum ConfigError {
     /// The retention period could not be understood.
     #[error("invalid --retention {0:?}: expected 0 or a duration such as 30d, 12h, 1y")]
     Retention(String),
+    /// The self-profiling period is not a whole number of seconds.
+    #[error("invalid --self-profiling-period {0:?}: expected a duration of at least 1s")]
+    Period(String),
     /// The bind address could not be understood.
     #[error("invalid --api-bind-addr {0:?}: expected :PORT, HOST:PORT or IP:PORT")]
     BindAddr(String),
@@ -256,6 +269,8 @@ pub struct Config {
     pub settings: crate::Settings,
     /// Whether the server stores its own CPU profile.
     pub self_profiling: bool,
+    /// Length of each self-profile.
+    pub self_profiling_period: std::time::Duration,
     /// Authentication switches.
     pub auth: AuthConfig,
 }
@@ -278,6 +293,10 @@ impl ServerArgs {
                 retention: parse_retention(&self.retention)?,
             },
             self_profiling: !self.no_self_profiling,
+            self_profiling_period: humantime::parse_duration(&self.self_profiling_period)
+                .ok()
+                .filter(|d| d.as_secs() > 0)
+                .ok_or_else(|| ConfigError::Period(self.self_profiling_period.clone()))?,
             auth: self.auth.resolve()?,
         })
     }

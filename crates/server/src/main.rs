@@ -57,7 +57,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let stop_profiling = Arc::new(AtomicBool::new(false));
     if config.self_profiling {
-        selfprof::start(Arc::clone(&store), Arc::clone(&stop_profiling));
+        selfprof::start(
+            Arc::clone(&store),
+            Arc::clone(&stop_profiling),
+            config.self_profiling_period,
+        );
     }
     if let Some(retention) = config.settings.retention {
         tokio::spawn(enforce_retention(Arc::clone(&store), retention));

@@ -150,7 +150,9 @@ mod tests {
     async fn bodies_are_read_within_the_limit_and_the_lease() {
         let budget = MemoryBudget::new(1 << 20, Duration::from_millis(10));
         let mut lease = budget.lease(0);
-        let one = read_body(chunked(&[b"abc"]), None, 10, &mut lease).await.unwrap();
+        let one = read_body(chunked(&[b"abc"]), None, 10, &mut lease)
+            .await
+            .unwrap();
         assert_eq!((&one[..], lease.held()), (&b"abc"[..], 3));
         let mut lease = budget.lease(0);
         let many = read_body(chunked(&[b"ab", b"cd", b"e"]), None, 10, &mut lease)
@@ -181,8 +183,10 @@ mod tests {
         .unwrap();
         assert_eq!(up.profile.as_deref(), Some(&b"PPROF"[..]));
         assert!(up.prev_profile.is_none());
-        assert!(parse_multipart("multipart/form-data", Bytes::new(), &mut lease)
-            .await
-            .is_err());
+        assert!(
+            parse_multipart("multipart/form-data", Bytes::new(), &mut lease)
+                .await
+                .is_err()
+        );
     }
 }

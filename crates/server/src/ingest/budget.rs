@@ -129,7 +129,9 @@ impl Lease {
     /// Bytes held by this lease.
     #[must_use]
     pub fn held(&self) -> usize {
-        self.permit.as_ref().map_or(0, OwnedSemaphorePermit::num_permits)
+        self.permit
+            .as_ref()
+            .map_or(0, OwnedSemaphorePermit::num_permits)
     }
 
     /// How many more bytes the upload may decompress to.

@@ -82,7 +82,8 @@ async fn push_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     let body = inflate_if_gzip(body, &mut lease).await?;
     // Decoding copies every `raw_profile` out of the body, then each is inflated.
     lease.grow(body.len()).await?;
-    let mut req = pprof::decode_push(&body, limits.max_decompressed).map_err(|e| decode_error(&e))?;
+    let mut req =
+        pprof::decode_push(&body, limits.max_decompressed).map_err(|e| decode_error(&e))?;
     drop(body);
     for series in &mut req.series {
         for sample in &mut series.samples {

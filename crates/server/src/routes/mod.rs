@@ -41,18 +41,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let mut router = Router::new()
         .route(
             "/ingest",
-            post(ingest::ingest)
-                .route_layer(api(Access::Ingest)),
+            post(ingest::ingest).route_layer(api(Access::Ingest)),
         )
         .route(
             "/pyroscope/ingest",
-            post(ingest::ingest)
-                .route_layer(api(Access::Ingest)),
+            post(ingest::ingest).route_layer(api(Access::Ingest)),
         )
         .route(
             "/push.v1.PusherService/Push",
-            post(ingest::push)
-                .route_layer(g(Access::Ingest, Style::Connect)),
+            post(ingest::push).route_layer(g(Access::Ingest, Style::Connect)),
         )
         .route("/render", any(render::render).layer(api(Access::Any)))
         .route(
