@@ -2,6 +2,9 @@
 //! default server, self-profiling included, idles under 64 MB after a few profiling
 //! periods, and its peak (`VmHWM`) under sixteen concurrent 1 MB gzip bombs stays under
 //! 300 MB while every bomb is refused. These are resource bounds, not timings.
+//!
+//! `CINDER_BIN=/path/to/cinder` runs them against another build (the release binary's
+//! numbers are the ones users see; `cargo test` builds a debug one).
 
 #![cfg(target_os = "linux")]
 
@@ -38,7 +41,8 @@ impl Server {
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(BIN)
+        let bin = std::env::var("CINDER_BIN").unwrap_or_else(|_| BIN.to_string());
+        let child = Command::new(bin)
             .args(["server", "--api-bind-addr", &format!("127.0.0.1:{port}")])
             .arg("--storage-path")
             .arg(storage.path())

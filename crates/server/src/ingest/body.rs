@@ -79,11 +79,22 @@ async fn grow_into(
             .filter(|&n| n >= len)
             .unwrap_or_else(|| buf.capacity().saturating_mul(2).max(len))
             .min(max_body);
-        lease.grow(target - buf.capacity()).await?;
-        buf.reserve_exact(target - buf.len());
+        reserve(&mut buf, target, lease).await?;
     }
     buf.extend_from_slice(data);
     Ok(buf)
+}
+
+/// Grows `buf`'s capacity to `capacity` bytes within the lease. Growing copies the buffer
+/// into a new allocation before the old one is freed, so the lease covers both meanwhile.
+async fn reserve(buf: &mut Vec<u8>, capacity: usize, lease: &mut Lease) -> Result<(), AppError> {
+    let old = buf.capacity();
+    if capacity > old {
+        lease.grow(capacity).await?;
+        buf.reserve_exact(capacity - buf.len());
+        lease.shrink(old);
+    }
+    Ok(())
 }
 
 /// The parts of a multipart upload that ingestion reads.

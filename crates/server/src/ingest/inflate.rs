@@ -20,6 +20,9 @@ pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 /// Output is produced this many bytes at a time.
 const CHUNK: usize = 64 * 1024;
 
+/// Size of the blocks that hold output beyond what the stream declared.
+const BLOCK: usize = 1024 * 1024;
+
 /// `data` inflated when it starts with the gzip magic (agents gzip bodies and parts with
 /// or without saying so), else `data` itself.
 pub async fn inflate_if_gzip(data: Bytes, lease: &mut Lease) -> Result<Bytes, AppError> {
@@ -79,14 +82,20 @@ fn too_large(lease: &Lease) -> AppError {
 }
 
 /// Inflates the gzip stream `gz` (several members allowed) within the lease.
+///
+/// Output goes into one buffer of the declared size, then (when the trailer lied, or for
+/// several members) into blocks of [`BLOCK`] bytes that are joined at the end. Buffers are
+/// never grown by reallocation: a bomb that doubles its buffer up to the cap leaves a trail
+/// of freed buffers that the allocator returns to the OS only later, which under
+/// concurrent bombs doubled the server's peak memory.
 pub async fn inflate(gz: &[u8], lease: &mut Lease) -> Result<Bytes, AppError> {
     let left = lease.decompressed_left();
     let declared = declared_size(gz).unwrap_or(0);
     if declared > left {
         return Err(too_large(lease));
     }
-    let mut out = Vec::new();
-    reserve(&mut out, declared.max(CHUNK).min(left), lease).await?;
+    let mut blocks: Vec<Vec<u8>> = Vec::new();
+    let mut total = 0usize;
     let mut decoder = MultiGzDecoder::new(gz);
     let mut chunk = vec![0u8; CHUNK];
     loop {
@@ -96,33 +105,47 @@ pub async fn inflate(gz: &[u8], lease: &mut Lease) -> Result<Bytes, AppError> {
         if n == 0 {
             break;
         }
-        let len = out.len() + n;
-        if len > left {
+        total += n;
+        if total > left {
             return Err(too_large(lease));
         }
-        if len > out.capacity() {
-            let doubled = out.capacity().saturating_mul(2);
-            reserve(&mut out, doubled.max(len).min(left), lease).await?;
+        let mut data = &chunk[..n];
+        while !data.is_empty() {
+            let room = blocks.last().map_or(0, |b| b.capacity() - b.len());
+            if room == 0 {
+                let size = if blocks.is_empty() { declared } else { BLOCK };
+                let size = size.max(data.len()).min(left - (total - data.len()));
+                lease.grow(size).await?;
+                blocks.push(Vec::with_capacity(size));
+                continue;
+            }
+            let (now, later) = data.split_at(room.min(data.len()));
+            if let Some(block) = blocks.last_mut() {
+                block.extend_from_slice(now);
+            }
+            data = later;
         }
-        out.extend_from_slice(&chunk[..n]);
     }
-    lease.spend_decompressed(out.len());
-    let unused = out.capacity() - out.len();
-    if unused >= CHUNK {
-        out.shrink_to_fit();
-        lease.shrink(unused);
-    }
-    Ok(Bytes::from(out))
+    lease.spend_decompressed(total);
+    join(blocks, total, lease).await
 }
 
-/// Grows `buf`'s capacity to `capacity` bytes, taking the difference from the lease first.
-async fn reserve(buf: &mut Vec<u8>, capacity: usize, lease: &mut Lease) -> Result<(), AppError> {
-    let more = capacity.saturating_sub(buf.capacity());
-    if more > 0 {
-        lease.grow(more).await?;
-        buf.reserve_exact(capacity - buf.len());
+/// One buffer from the blocks (the usual case is a single block, returned as it is).
+async fn join(
+    mut blocks: Vec<Vec<u8>>,
+    total: usize,
+    lease: &mut Lease,
+) -> Result<Bytes, AppError> {
+    if blocks.len() <= 1 {
+        return Ok(Bytes::from(blocks.pop().unwrap_or_default()));
     }
-    Ok(())
+    lease.grow(total).await?;
+    let mut out = Vec::with_capacity(total);
+    for block in &blocks {
+        out.extend_from_slice(block);
+    }
+    lease.shrink(blocks.iter().map(Vec::capacity).sum());
+    Ok(Bytes::from(out))
 }
 
 #[cfg(test)]
@@ -193,6 +216,26 @@ mod tests {
         let out = inflate(&gz(&data), &mut lease).await.unwrap();
         assert_eq!(&out[..], &data[..]);
         assert_eq!(lease.held(), data.len());
+    }
+
+    #[tokio::test]
+    async fn several_members_are_joined_into_one_buffer() {
+        let b = budget();
+        let mut lease = b.lease(1 << 30);
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+        let mut two = gz(&data);
+        two.extend_from_slice(&gz(b"tail"));
+        let out = inflate(&two, &mut lease).await.unwrap();
+        assert_eq!(out.len(), data.len() + 4);
+        assert_eq!(
+            (&out[..data.len()], &out[data.len()..]),
+            (&data[..], &b"tail"[..])
+        );
+        assert_eq!(
+            lease.held(),
+            out.len(),
+            "only the joined buffer is still held"
+        );
     }
 
     #[tokio::test]
