@@ -105,6 +105,8 @@ pub async fn inflate(gz: &[u8], lease: &mut Lease) -> Result<Bytes, AppError> {
         if n == 0 {
             break;
         }
+        // Inflating is CPU work on an async worker: let other tasks run now and then.
+        tokio::task::consume_budget().await;
         total += n;
         if total > left {
             return Err(too_large(lease));
