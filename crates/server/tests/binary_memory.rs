@@ -57,7 +57,8 @@ impl Server {
             port,
             _storage: storage,
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        // Generous: the test suite runs many servers at once on a loaded machine.
+        let deadline = Instant::now() + Duration::from_secs(60);
         while server.send("GET", "/healthz", &[], b"").is_none() {
             assert!(Instant::now() < deadline, "server did not start");
             std::thread::sleep(Duration::from_millis(50));
