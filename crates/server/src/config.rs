@@ -57,17 +57,34 @@ pub struct ServerArgs {
     pub retention: String,
 
     /// Largest accepted upload body in bytes (413 above).
-    #[arg(long, env = "CINDER_MAX_INGEST_BODY", default_value_t = 64 * 1024 * 1024)]
+    #[arg(long, env = "CINDER_MAX_INGEST_BODY", default_value_t = crate::ingest::Limits::DEFAULT_MAX_UPLOAD)]
     pub max_ingest_body: usize,
 
-    /// Largest size an upload may decompress to, in bytes (413 above; stops gzip bombs).
-    #[arg(long, env = "CINDER_MAX_DECOMPRESSED", default_value_t = 256 * 1024 * 1024)]
+    /// Largest size an upload may decompress to, in bytes, all its gzip streams together
+    /// (413 above; stops gzip bombs). The default is eight times Grafana Pyroscope's
+    /// 4 MiB profile limit.
+    #[arg(long, env = "CINDER_MAX_DECOMPRESSED", default_value_t = crate::ingest::Limits::DEFAULT_MAX_UPLOAD)]
     pub max_decompressed: usize,
+
+    /// Bytes that all uploads in flight may hold together (bodies and decompressed data).
+    /// An upload that would exceed it waits up to a second, then gets 503 with Retry-After.
+    #[arg(long, env = "CINDER_MAX_INGEST_IN_FLIGHT", default_value_t = crate::ingest::Limits::DEFAULT_MAX_IN_FLIGHT)]
+    pub max_ingest_in_flight: usize,
 
     /// Do not profile the server itself (by default its CPU profile is stored as the app
     /// `cinder.server.cpu`).
     #[arg(long, env = "CINDER_NO_SELF_PROFILING")]
     pub no_self_profiling: bool,
+
+    /// Length of each self-profile, e.g. `10s` (whole seconds; profiles end on multiples of
+    /// it). Shorter periods are for tests.
+    #[arg(
+        long,
+        env = "CINDER_SELF_PROFILING_PERIOD",
+        default_value = "10s",
+        hide = true
+    )]
+    pub self_profiling_period: String,
 
     /// Log filter in `tracing` syntax, e.g. `info` or `cinder_server=debug`.
     #[arg(long, env = "PYROSCOPE_LOG_LEVEL", default_value = "info")]
@@ -161,8 +178,9 @@ pub struct AuthArgs {
     pub signup_default_role: String,
 
     /// Uploads (/ingest, /push.v1.PusherService/Push) need an API key (Authorization:
-    /// Bearer psx-…, or Basic with the key as password) of role Agent or Admin. Works
-    /// without internal auth too, with keys created while it was on.
+    /// Bearer psx-…, or Basic with the key as password) of role Agent or Admin, and
+    /// deleting an app needs role Admin. Works without internal auth too, with keys
+    /// created while it was on.
     #[arg(
         long = "auth.ingestion.enabled",
         env = "PYROSCOPE_AUTH_INGESTION_ENABLED",
@@ -224,6 +242,9 @@ pub enum ConfigError {
     /// The retention period could not be understood.
     #[error("invalid --retention {0:?}: expected 0 or a duration such as 30d, 12h, 1y")]
     Retention(String),
+    /// The self-profiling period is not a whole number of seconds.
+    #[error("invalid --self-profiling-period {0:?}: expected a duration of at least 1s")]
+    Period(String),
     /// The bind address could not be understood.
     #[error("invalid --api-bind-addr {0:?}: expected :PORT, HOST:PORT or IP:PORT")]
     BindAddr(String),
@@ -248,6 +269,8 @@ pub struct Config {
     pub settings: crate::Settings,
     /// Whether the server stores its own CPU profile.
     pub self_profiling: bool,
+    /// Length of each self-profile.
+    pub self_profiling_period: std::time::Duration,
     /// Authentication switches.
     pub auth: AuthConfig,
 }
@@ -263,12 +286,17 @@ impl ServerArgs {
                 limits: crate::ingest::Limits {
                     max_body: self.max_ingest_body,
                     max_decompressed: self.max_decompressed,
+                    max_in_flight: self.max_ingest_in_flight,
                 },
                 max_nodes_render: cinder_profile::MaxNodes::from_param(self.max_nodes_render)
                     .unwrap_or(cinder_profile::MaxNodes::RENDER_DEFAULT),
                 retention: parse_retention(&self.retention)?,
             },
             self_profiling: !self.no_self_profiling,
+            self_profiling_period: humantime::parse_duration(&self.self_profiling_period)
+                .ok()
+                .filter(|d| d.as_secs() > 0)
+                .ok_or_else(|| ConfigError::Period(self.self_profiling_period.clone()))?,
             auth: self.auth.resolve()?,
         })
     }

@@ -60,6 +60,13 @@ pub enum AppError {
     /// The write queue is gone (server shutting down) (503).
     #[error("server is shutting down")]
     Unavailable,
+    /// Uploads in flight hold the whole upload memory budget (503, text, with
+    /// `Retry-After`).
+    #[error("the server is busy with other uploads, retry later")]
+    Busy {
+        /// Seconds the client should wait.
+        retry_after: u64,
+    },
 }
 
 impl AppError {
@@ -78,7 +85,7 @@ impl AppError {
             AppError::Store(_) | AppError::Ingest(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }
@@ -165,6 +172,12 @@ impl IntoResponse for AppError {
                 text(status, String::new())
             }
             AppError::Unavailable => text(status, String::new()),
+            AppError::Busy { retry_after } => {
+                let mut resp = text(status, format!("{self}\n"));
+                resp.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+                resp
+            }
         }
     }
 }
@@ -185,5 +198,8 @@ mod tests {
         assert_eq!(AppError::TooLarge("x".into()).status(), 413);
         assert_eq!(AppError::Unauthorized.status(), 401);
         assert_eq!(AppError::Forbidden.status(), 403);
+        let busy = AppError::Busy { retry_after: 5 }.into_response();
+        assert_eq!(busy.status(), 503);
+        assert_eq!(busy.headers()[header::RETRY_AFTER], "5");
     }
 }

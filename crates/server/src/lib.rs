@@ -34,6 +34,7 @@ use cinder_profile::MaxNodes;
 pub use routes::assets::Assets;
 
 use auth::{Auth, AuthConfig, StartError};
+use ingest::budget::MemoryBudget;
 use ingest::{Limits, WriteQueue};
 use store::{Store, Write};
 
@@ -71,6 +72,7 @@ struct Inner {
     queue: WriteQueue,
     settings: Settings,
     auth: Auth,
+    budget: MemoryBudget,
 }
 
 impl AppState {
@@ -95,6 +97,7 @@ impl AppState {
 
     fn assemble(assets: Assets, store: Arc<Store>, settings: Settings, auth: Auth) -> Self {
         let queue = WriteQueue::start(Arc::clone(&store));
+        let budget = MemoryBudget::new(settings.limits.max_in_flight, ingest::budget::WAIT);
         Self {
             inner: Arc::new(Inner {
                 assets,
@@ -102,6 +105,7 @@ impl AppState {
                 queue,
                 settings,
                 auth,
+                budget,
             }),
         }
     }
@@ -134,6 +138,12 @@ impl AppState {
     #[must_use]
     pub fn limits(&self) -> Limits {
         self.inner.settings.limits
+    }
+
+    /// The memory budget shared by all uploads in flight.
+    #[must_use]
+    pub fn upload_budget(&self) -> &MemoryBudget {
+        &self.inner.budget
     }
 
     /// Default `/render` node budget.

@@ -305,6 +305,7 @@ async fn bad_uploads_get_clear_errors_and_store_nothing() {
     let s = Server::with_limits(Limits {
         max_body: 1024,
         max_decompressed: 4096,
+        ..Limits::default()
     });
     // (query, body, Content-Encoding, expected status, text the answer must contain)
     type Case = (

@@ -5,6 +5,9 @@
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
+//! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
+//!   under concurrent gzip bombs;
+//! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
 //! - `store`: the embedded store through its public API;
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
@@ -13,6 +16,8 @@ mod api;
 mod auth;
 mod averages;
 mod binary;
+mod binary_memory;
 mod http;
+mod limits;
 mod store;
 mod store_v1;

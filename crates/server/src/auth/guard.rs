@@ -62,9 +62,10 @@ pub enum Access {
     /// Role Admin, user or key. Always enforced (these routes exist only with internal
     /// auth).
     Admin,
-    /// Role Admin when auth is required, open otherwise: `DELETE /api/apps`, which the
-    /// original refuses without auth (breaking its own UI) and Cinder has always allowed.
-    AdminIfRequired,
+    /// Role Admin when either switch is on (internal or ingestion auth), open when both are
+    /// off: `DELETE /api/apps`. The original refuses it without auth (breaking its own UI);
+    /// Cinder allows it then, but a server that locks writing must lock deleting too.
+    AdminIfAnyAuth,
     /// Role Admin or Agent when ingestion auth is on; open otherwise.
     Ingest,
 }
@@ -107,7 +108,8 @@ pub async fn guard(State(g): State<Guard>, mut req: Request, next: Next) -> Resp
 fn check(g: &Guard, method: &Method, headers: &HeaderMap) -> Result<Option<Principal>, AppError> {
     let auth = g.state.auth();
     let enforced = match g.access {
-        Access::Any | Access::AdminIfRequired => auth.required(),
+        Access::Any => auth.required(),
+        Access::AdminIfAnyAuth => auth.required() || auth.ingestion(),
         Access::User | Access::Admin => true,
         Access::Ingest => auth.ingestion(),
     };
@@ -129,7 +131,7 @@ fn check(g: &Guard, method: &Method, headers: &HeaderMap) -> Result<Option<Princ
     let allowed = match g.access {
         Access::Any => true,
         Access::User => matches!(principal, Principal::User(_)),
-        Access::Admin | Access::AdminIfRequired => principal.role() == Role::Admin,
+        Access::Admin | Access::AdminIfAnyAuth => principal.role() == Role::Admin,
         Access::Ingest => principal.role().may_ingest(),
     };
     if allowed {

@@ -1,51 +1,17 @@
-//! Request bodies as agents send them: `Content-Encoding: gzip` (or not, with a gzip body
-//! anyway), and `multipart/form-data` with `profile`, `prev_profile` and
-//! `sample_type_config` parts. Every decompression is capped, so a small gzip bomb is a
-//! 413, not an out-of-memory.
+//! Request bodies as agents send them, read within the upload's [`Lease`]: the body itself
+//! (at most `max_body` bytes, 413 above, each chunk taken from the budget before it is
+//! kept), and `multipart/form-data` with `profile`, `prev_profile` and
+//! `sample_type_config` parts, whose gzip parts are inflated within the lease too.
+//! Content-Encoding and gzip sniffing live in [`super::inflate`].
 
-use std::borrow::Cow;
-
+use axum::body::Body;
 use bytes::Bytes;
-use cinder_profile::pprof::gunzip_if_needed;
 use cinder_profile::DecodeError;
+use futures_util::StreamExt;
 
+use super::budget::Lease;
+use super::inflate::inflate_if_gzip;
 use crate::error::AppError;
-
-/// Undoes `Content-Encoding` (`gzip`, `x-gzip`, `identity`; comma lists right to left).
-pub fn decode_content_encoding(
-    encoding: Option<&str>,
-    body: Bytes,
-    limit: usize,
-) -> Result<Bytes, AppError> {
-    let Some(encoding) = encoding else {
-        return Ok(body);
-    };
-    let mut body = body;
-    for coding in encoding.split(',').map(str::trim).rev() {
-        body = match coding.to_ascii_lowercase().as_str() {
-            "" | "identity" => body,
-            "gzip" | "x-gzip" => {
-                if !body.starts_with(&[0x1f, 0x8b]) {
-                    return Err(AppError::InvalidParameter(
-                        "Content-Encoding is gzip but the body is not".into(),
-                    ));
-                }
-                Bytes::from(gunzip(&body, limit)?.into_owned())
-            }
-            other => {
-                return Err(AppError::InvalidParameter(format!(
-                    "unsupported Content-Encoding {other:?}"
-                )))
-            }
-        };
-    }
-    Ok(body)
-}
-
-/// Gunzips `bytes` when they start with the gzip magic, capped at `limit` bytes.
-pub fn gunzip(bytes: &[u8], limit: usize) -> Result<Cow<'_, [u8]>, AppError> {
-    gunzip_if_needed(bytes, limit).map_err(|e| decode_error(&e))
-}
 
 /// Maps a profile decoding error to the right status: 413 for size, 422 otherwise.
 pub fn decode_error(e: &DecodeError) -> AppError {
@@ -53,6 +19,82 @@ pub fn decode_error(e: &DecodeError) -> AppError {
         DecodeError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
         _ => AppError::BadBody(e.to_string()),
     }
+}
+
+fn body_too_large(max_body: usize) -> AppError {
+    AppError::TooLarge(format!("the body is larger than {max_body} bytes"))
+}
+
+/// Reads a request body of at most `max_body` bytes. A `Content-Length` above it is
+/// refused before anything is read; otherwise the buffer's capacity is taken from the
+/// lease before it is allocated (all at once when the length is declared).
+pub async fn read_body(
+    body: Body,
+    content_length: Option<usize>,
+    max_body: usize,
+    lease: &mut Lease,
+) -> Result<Bytes, AppError> {
+    if content_length.is_some_and(|n| n > max_body) {
+        return Err(body_too_large(max_body));
+    }
+    let mut stream = body.into_data_stream();
+    // The usual case is a body in one chunk: it is kept as it is, without a copy.
+    let mut first: Option<Bytes> = None;
+    let mut buf: Vec<u8> = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadBody(format!("reading the body: {e}")))?;
+        total = total.saturating_add(chunk.len());
+        if total > max_body {
+            return Err(body_too_large(max_body));
+        }
+        if total == chunk.len() {
+            lease.grow(chunk.len()).await?;
+            first = Some(chunk);
+            continue;
+        }
+        if let Some(f) = first.take() {
+            buf = grow_into(buf, &f, content_length, max_body, lease).await?;
+            lease.shrink(f.len());
+        }
+        buf = grow_into(buf, &chunk, content_length, max_body, lease).await?;
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(buf)))
+}
+
+/// Appends `data`, growing the buffer (within the lease) when it is full.
+async fn grow_into(
+    mut buf: Vec<u8>,
+    data: &[u8],
+    content_length: Option<usize>,
+    max_body: usize,
+    lease: &mut Lease,
+) -> Result<Vec<u8>, AppError> {
+    let len = buf.len() + data.len();
+    if len > max_body {
+        return Err(body_too_large(max_body));
+    }
+    if len > buf.capacity() {
+        let target = content_length
+            .filter(|&n| n >= len)
+            .unwrap_or_else(|| buf.capacity().saturating_mul(2).max(len))
+            .min(max_body);
+        reserve(&mut buf, target, lease).await?;
+    }
+    buf.extend_from_slice(data);
+    Ok(buf)
+}
+
+/// Grows `buf`'s capacity to `capacity` bytes within the lease. Growing copies the buffer
+/// into a new allocation before the old one is freed, so the lease covers both meanwhile.
+async fn reserve(buf: &mut Vec<u8>, capacity: usize, lease: &mut Lease) -> Result<(), AppError> {
+    let old = buf.capacity();
+    if capacity > old {
+        lease.grow(capacity).await?;
+        buf.reserve_exact(capacity - buf.len());
+        lease.shrink(old);
+    }
+    Ok(())
 }
 
 /// The parts of a multipart upload that ingestion reads.
@@ -67,12 +109,20 @@ pub struct MultipartUpload {
 }
 
 /// Reads the parts of a `multipart/form-data` body. Part Content-Types are ignored (an
-/// agent labels its gzip pprof `text/json`); unknown parts are skipped.
-pub async fn parse_multipart(content_type: &str, body: Bytes) -> Result<MultipartUpload, AppError> {
+/// agent labels its gzip pprof `text/json`); unknown parts are skipped. The parser copies
+/// the body once (charged to the lease); gzip `profile` and `prev_profile` parts are
+/// inflated within the lease.
+pub async fn parse_multipart(
+    content_type: &str,
+    body: Bytes,
+    lease: &mut Lease,
+) -> Result<MultipartUpload, AppError> {
     let boundary = multer::parse_boundary(content_type)
         .map_err(|e| AppError::BadBody(format!("multipart: {e}")))?;
+    let body_len = body.len();
     let stream =
         futures_util::stream::once(async move { Ok::<Bytes, std::convert::Infallible>(body) });
+    lease.grow(body_len).await?;
     let mut mp = multer::Multipart::new(stream, boundary);
     let mut out = MultipartUpload::default();
     while let Some(field) = mp
@@ -86,8 +136,8 @@ pub async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Multipar
             .await
             .map_err(|e| AppError::BadBody(format!("multipart: {e}")))?;
         match name.as_str() {
-            "profile" => out.profile = Some(data),
-            "prev_profile" => out.prev_profile = Some(data),
+            "profile" => out.profile = Some(inflate_if_gzip(data, lease).await?),
+            "prev_profile" => out.prev_profile = Some(inflate_if_gzip(data, lease).await?),
             "sample_type_config" => out.sample_type_config = Some(data),
             _ => {}
         }
@@ -98,35 +148,34 @@ pub async fn parse_multipart(content_type: &str, body: Bytes) -> Result<Multipar
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use crate::ingest::budget::MemoryBudget;
+    use std::time::Duration;
 
-    fn gz(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
+    fn chunked(parts: &[&'static [u8]]) -> Body {
+        let chunks: Vec<Result<Bytes, std::io::Error>> =
+            parts.iter().map(|p| Ok(Bytes::from_static(p))).collect();
+        Body::from_stream(futures_util::stream::iter(chunks))
     }
 
-    #[test]
-    fn gzip_content_encoding_is_undone() {
-        let body =
-            decode_content_encoding(Some("gzip"), Bytes::from(gz(b"a;b 1\n")), 1 << 20).unwrap();
-        assert_eq!(&body[..], b"a;b 1\n");
-        let same = decode_content_encoding(None, Bytes::from_static(b"x"), 10).unwrap();
-        assert_eq!(&same[..], b"x");
-    }
-
-    #[test]
-    fn a_gzip_bomb_is_413() {
-        let bomb = gz(&vec![b'a'; 10 * 1024 * 1024]);
-        assert!(bomb.len() < 100_000);
-        let e = decode_content_encoding(Some("gzip"), Bytes::from(bomb), 1024 * 1024).unwrap_err();
-        assert!(matches!(e, AppError::TooLarge(_)), "{e:?}");
-    }
-
-    #[test]
-    fn unknown_encodings_and_fake_gzip_are_rejected() {
-        assert!(decode_content_encoding(Some("br"), Bytes::from_static(b"x"), 10).is_err());
-        assert!(decode_content_encoding(Some("gzip"), Bytes::from_static(b"plain"), 10).is_err());
+    #[tokio::test]
+    async fn bodies_are_read_within_the_limit_and_the_lease() {
+        let budget = MemoryBudget::new(1 << 20, Duration::from_millis(10));
+        let mut lease = budget.lease(0);
+        let one = read_body(chunked(&[b"abc"]), None, 10, &mut lease)
+            .await
+            .unwrap();
+        assert_eq!((&one[..], lease.held()), (&b"abc"[..], 3));
+        let mut lease = budget.lease(0);
+        let many = read_body(chunked(&[b"ab", b"cd", b"e"]), None, 10, &mut lease)
+            .await
+            .unwrap();
+        assert_eq!(&many[..], b"abcde");
+        assert!(lease.held() >= 5 && lease.held() <= 10, "{}", lease.held());
+        let over = read_body(chunked(&[b"abcdef", b"ghijk"]), None, 10, &mut lease).await;
+        assert!(matches!(over, Err(AppError::TooLarge(_))), "{over:?}");
+        let declared = read_body(chunked(&[b"a"]), Some(11), 10, &mut lease).await;
+        let e = declared.unwrap_err();
+        assert!(e.to_string().contains("larger than 10 bytes"), "{e}");
     }
 
     #[tokio::test]
@@ -134,13 +183,21 @@ mod tests {
         let body = "--XX\r\nContent-Disposition: form-data; name=\"profile\"; filename=\"profile\"\r\n\
                     Content-Type: text/json\r\n\r\nPPROF\r\n--XX\r\nContent-Disposition: form-data; \
                     name=\"other\"\r\n\r\nignored\r\n--XX--\r\n";
-        let up = parse_multipart("multipart/form-data; boundary=XX", Bytes::from(body))
-            .await
-            .unwrap();
+        let budget = MemoryBudget::new(1 << 20, Duration::from_millis(10));
+        let mut lease = budget.lease(1 << 20);
+        let up = parse_multipart(
+            "multipart/form-data; boundary=XX",
+            Bytes::from(body),
+            &mut lease,
+        )
+        .await
+        .unwrap();
         assert_eq!(up.profile.as_deref(), Some(&b"PPROF"[..]));
         assert!(up.prev_profile.is_none());
-        assert!(parse_multipart("multipart/form-data", Bytes::new())
-            .await
-            .is_err());
+        assert!(
+            parse_multipart("multipart/form-data", Bytes::new(), &mut lease)
+                .await
+                .is_err()
+        );
     }
 }

@@ -9,19 +9,22 @@ use cinder_profile::pprof::{
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::{Tree, WarningKind};
 
-use super::body::{decode_error, gunzip, parse_multipart};
+use super::body::{decode_error, parse_multipart};
+use super::budget::Lease;
 use super::params::{BodyFormat, IngestParams};
 use super::{Limits, EXEMPLAR_LABELS};
 use crate::error::AppError;
 use crate::store::{SeriesMeta, Write};
 
-/// Parses an `/ingest` body into the writes it stands for. Nothing is stored here.
+/// Parses an `/ingest` body into the writes it stands for. Nothing is stored here. The
+/// route has inflated a gzip body already; multipart parts are inflated within `lease`.
 pub async fn writes_for(
     params: &IngestParams,
     format: BodyFormat,
     content_type: &str,
     body: Bytes,
     limits: &Limits,
+    lease: &mut Lease,
 ) -> Result<Vec<Write>, AppError> {
     let single = |tree: Tree| {
         vec![Write {
@@ -32,25 +35,17 @@ pub async fn writes_for(
         }]
     };
     match format {
-        BodyFormat::Folded => Ok(single(folded(&gunzip(&body, limits.max_decompressed)?)?)),
-        BodyFormat::Lines => Ok(single(
-            Tree::from_lines(&gunzip(&body, limits.max_decompressed)?).0,
+        BodyFormat::Folded => Ok(single(folded(&body)?)),
+        BodyFormat::Lines => Ok(single(Tree::from_lines(&body).0)),
+        BodyFormat::Tree => Ok(single(
+            Tree::from_tree_format(&body).map_err(|e| decode_error(&e))?,
         )),
-        BodyFormat::Tree => {
-            let body = gunzip(&body, limits.max_decompressed)?;
-            Ok(single(
-                Tree::from_tree_format(&body).map_err(|e| decode_error(&e))?,
-            ))
-        }
-        BodyFormat::Trie => {
-            let body = gunzip(&body, limits.max_decompressed)?;
-            Ok(single(
-                Tree::from_trie_format(&body).map_err(|e| decode_error(&e))?,
-            ))
-        }
+        BodyFormat::Trie => Ok(single(
+            Tree::from_trie_format(&body).map_err(|e| decode_error(&e))?,
+        )),
         BodyFormat::Pprof => pprof_writes(params, &body, None, None, limits),
         BodyFormat::Multipart => {
-            let up = parse_multipart(content_type, body).await?;
+            let up = parse_multipart(content_type, body, lease).await?;
             let Some(profile) = up.profile.filter(|p| !p.is_empty()) else {
                 return Ok(Vec::new()); // as the original: nothing to store, still 200
             };

@@ -22,9 +22,13 @@ use crate::query::time::UnixSecs;
 use crate::query::timeline::Window;
 use crate::store::{SeriesMeta, Write};
 
-/// Decodes a push body into writes. `now` dates samples that carry no time.
-pub fn writes_for(body: &[u8], limits: &Limits, now: UnixSecs) -> Result<Vec<Write>, AppError> {
-    let req = pprof::decode_push(body, limits.max_decompressed).map_err(|e| decode_error(&e))?;
+/// Turns a decoded push request into writes (the route has inflated its `raw_profile`s).
+/// `now` dates samples that carry no time.
+pub fn writes_for(
+    req: pprof::proto::PushRequest,
+    limits: &Limits,
+    now: UnixSecs,
+) -> Result<Vec<Write>, AppError> {
     let mut writes = Vec::new();
     for series in req.series {
         let labels: BTreeMap<String, String> = series

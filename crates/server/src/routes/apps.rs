@@ -1,6 +1,8 @@
 //! `/api/apps` (spec §2.8): list applications with their metadata, or delete one with all
 //! its data. The original refuses deletion whenever authentication is off (a bug that
-//! breaks its own settings page); here deletion works when auth is off.
+//! breaks its own settings page); here deletion works when auth is off. With either auth
+//! switch on (even ingestion auth alone) deleting needs an Admin identity, as writing needs an
+//! Agent one.
 
 use axum::body::Bytes;
 use axum::extract::State;

@@ -14,7 +14,6 @@ mod meta;
 mod render;
 mod users;
 
-use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{any, delete, get, patch, post, put};
 use axum::Router;
@@ -26,7 +25,6 @@ use crate::AppState;
 
 /// All routes; anything unmatched goes to the web app (`assets::spa`).
 pub fn router(state: &AppState) -> Router<AppState> {
-    let body_limit = DefaultBodyLimit::max(state.limits().max_body);
     let g = |access, style| {
         let guard_state = Guard {
             state: state.clone(),
@@ -37,14 +35,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
     };
     let api = |access| g(access, Style::Api);
     // `any` routes have no per-method routes, so they take `layer`; method routes take
-    // `route_layer`, which keeps the 405 for other methods ahead of the guard.
+    // `route_layer`, which keeps the 405 for other methods ahead of the guard. Upload
+    // handlers read their body themselves (`ingest::body::read_body`: `max_body` and the
+    // upload memory budget); other routes keep axum's 2 MB `DefaultBodyLimit`.
     // The data routes, each also under `/pyroscope/…` as the original serves them.
     let data = [
         (
             "/ingest",
-            post(ingest::ingest)
-                .layer(body_limit)
-                .route_layer(api(Access::Ingest)),
+            post(ingest::ingest).route_layer(api(Access::Ingest)),
         ),
         ("/render", any(render::render).layer(api(Access::Any))),
         (
@@ -65,16 +63,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
     router = router
         .route(
             "/push.v1.PusherService/Push",
-            post(ingest::push)
-                .layer(body_limit)
-                .route_layer(g(Access::Ingest, Style::Connect)),
+            post(ingest::push).route_layer(g(Access::Ingest, Style::Connect)),
         )
         .route("/labels", any(labels::labels).layer(api(Access::Any)))
         .route(
             "/api/apps",
             get(apps::apps_list)
                 .route_layer(api(Access::Any))
-                .merge(delete(apps::apps_delete).route_layer(api(Access::AdminIfRequired))),
+                .merge(delete(apps::apps_delete).route_layer(api(Access::AdminIfAnyAuth))),
         )
         .route("/healthz", any(meta::healthz))
         .route("/build", any(meta::build).layer(api(Access::Any)))

@@ -20,8 +20,8 @@ enum Rule {
     Page,
     /// Admin or Agent when ingestion auth is on.
     Ingest,
-    /// `DELETE /api/apps`: Admin when internal auth is on, open otherwise.
-    AdminIfRequired,
+    /// `DELETE /api/apps`: Admin when either switch is on, open otherwise.
+    AdminIfAnyAuth,
     /// Admin; the route exists only with internal auth.
     Admin,
     /// A session user; the route exists only with internal auth.
@@ -82,7 +82,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/ingest?name=new.app.cpu&from=1700000000&until=1700000010", "a;b 1\n", Rule::Ingest, 200),
     ep("POST", "/pyroscope/ingest?name=new.app.cpu&from=1700000000&until=1700000010", "a;c 1\n", Rule::Ingest, 200),
     ep("POST", PUSH, "", Rule::Ingest, 200),
-    ep("DELETE", "/api/apps", r#"{"name":"victim.cpu"}"#, Rule::AdminIfRequired, 200),
+    ep("DELETE", "/api/apps", r#"{"name":"victim.cpu"}"#, Rule::AdminIfAnyAuth, 200),
     ep("GET", "/api/keys", "", Rule::Admin, 200),
     ep("POST", "/api/keys", r#"{"name":"new-key","role":"Agent","ttlSeconds":3600}"#, Rule::Admin, 201),
     ep("DELETE", "/api/keys/{victim_key}", "", Rule::Admin, 204),
@@ -135,6 +135,7 @@ fn expected(e: &Endpoint, who: Who, mode: Mode) -> u16 {
         Rule::Admin | Rule::User if !mode.internal() => return 404,
         Rule::Login if !mode.internal() => return 307,
         Rule::Ingest => mode.ingestion(),
+        Rule::AdminIfAnyAuth => mode.internal() || mode.ingestion(),
         _ => mode.internal(),
     };
     if !enforced {
@@ -149,7 +150,7 @@ fn expected(e: &Endpoint, who: Who, mode: Mode) -> u16 {
         (rule, Presented::Session(role) | Presented::Key(role)) => {
             let session = matches!(presented(who), Presented::Session(_));
             let allowed = match rule {
-                Rule::Admin | Rule::AdminIfRequired => role == "Admin",
+                Rule::Admin | Rule::AdminIfAnyAuth => role == "Admin",
                 Rule::Ingest => role != "ReadOnly",
                 Rule::User => session,
                 _ => true,
