@@ -2,24 +2,8 @@
 //! without the profile-type suffix (`myapp` → `.cpu`, `.alloc_space`, …), filtered by a
 //! case-insensitive search, as the original selector does.
 
-use serde::Deserialize;
-
-/// One application as `/api/apps` describes it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    /// Full name with the profile type, e.g. `ride-sharing-app.cpu`.
-    pub name: String,
-    /// Profiler that sent it.
-    #[serde(default)]
-    pub spy_name: String,
-    /// Samples per second (0 when not sampled).
-    #[serde(default)]
-    pub sample_rate: u32,
-    /// Unit of the values.
-    #[serde(default)]
-    pub units: String,
-}
+/// One application as `/api/apps` describes it (the shared wire shape).
+pub use cinder_profile::api::AppInfo;
 
 /// Apps sharing a name before their last dot segment.
 #[derive(Debug, Clone, PartialEq, Eq)]

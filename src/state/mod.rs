@@ -3,9 +3,12 @@
 
 pub mod apps;
 pub mod clock;
+pub mod forms;
 pub mod nav;
 pub mod profile;
 pub mod server;
+pub mod session;
+pub mod snippets;
 pub mod table;
 pub mod tags;
 pub mod theme;
@@ -14,4 +17,5 @@ pub mod timeline;
 pub mod view;
 
 pub use server::ServerStatus;
+pub use session::SessionState;
 pub use theme::Theme;

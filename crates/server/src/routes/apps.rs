@@ -3,44 +3,50 @@
 //! breaks its own settings page); here deletion works when auth is off.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use cinder_profile::api::AppInfo;
+use serde::Deserialize;
 
 use crate::error::AppError;
 use crate::AppState;
 
-/// One entry of `GET /api/apps`; empty fields are omitted.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    name: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    spy_name: String,
-    #[serde(skip_serializing_if = "is_zero")]
-    sample_rate: u32,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    units: String,
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// `true`: add each app's label count and last data time (the settings page).
+    #[serde(default)]
+    details: bool,
 }
 
-fn is_zero(v: &u32) -> bool {
-    *v == 0
-}
-
-/// `GET /api/apps`: applications in creation order.
-pub async fn apps_list(State(state): State<AppState>) -> Result<Json<Vec<AppInfo>>, AppError> {
-    let apps = state.store().apps()?;
-    Ok(Json(
-        apps.into_iter()
-            .map(|(name, rec)| AppInfo {
-                name,
+/// `GET /api/apps[?details=true]`: applications in creation order.
+pub async fn apps_list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<AppInfo>>, AppError> {
+    let store = state.store();
+    let apps = super::blocking(move || {
+        let mut out = Vec::new();
+        for (name, rec) in store.apps()? {
+            let mut info = AppInfo {
                 spy_name: rec.meta.spy_name,
                 sample_rate: rec.meta.sample_rate,
                 units: rec.meta.units,
-            })
-            .collect(),
-    ))
+                ..AppInfo::default()
+            };
+            if q.details {
+                let keys = store.label_keys(Some(&name))?;
+                let count = keys.iter().filter(|k| *k != "__name__").count();
+                info.label_count = Some(u32::try_from(count).unwrap_or(u32::MAX));
+                info.last_data_time = store.last_data_time(&name)?;
+            }
+            info.name = name;
+            out.push(info);
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(Json(apps))
 }
 
 #[derive(Debug, Deserialize)]

@@ -178,6 +178,22 @@ impl Store {
         Ok(apps)
     }
 
+    /// End of the latest 10 s slot holding data of `app` (unix seconds), if any: the last
+    /// level-0 key of each series, whose keys sort by time.
+    pub fn last_data_time(&self, app: &str) -> Result<Option<i64>, StoreError> {
+        let mut last = None;
+        for s in self.series_of_app(app)? {
+            let mut prefix = tables::series_prefix(s.id).to_vec();
+            prefix.push(0);
+            if let Some(g) = self.trees.prefix(prefix).next_back() {
+                let (k, _) = g.into_inner()?;
+                let end = tables::slot_key_start(&k).map(|t| t + segments::span(0));
+                last = last.max(end);
+            }
+        }
+        Ok(last)
+    }
+
     /// Merges the trees of `series` over `window`. Averaged series (per the metadata of the
     /// last one) are divided by the number of writes that contributed.
     pub fn read(&self, series: &[SeriesRecord], window: Window) -> Result<ReadResult, StoreError> {
