@@ -5,13 +5,16 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
 use crate::components::layout::Shell;
-use crate::pages::{ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, SettingsPage};
-use crate::state::{ServerStatus, Theme};
+use crate::pages::settings::{AppsTab, KeysTab, PasswordTab, ProfileTab, SettingsPage, UsersTab};
+use crate::pages::{
+    ComparisonPage, DiffPage, ExplorePage, ForbiddenPage, LoginPage, NotFoundPage, SignupPage,
+};
+use crate::state::{ServerStatus, SessionState, Theme};
 
 /// The user's theme preference, provided to every component.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +23,10 @@ pub struct ThemeCtx(pub RwSignal<Theme>);
 /// Reachability and build of the server, provided to every component.
 #[derive(Debug, Clone, Copy)]
 pub struct ServerCtx(pub RwSignal<ServerStatus>);
+
+/// Who is signed in and whether the server requires it, provided to every component.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCtx(pub RwSignal<SessionState>);
 
 /// How long to wait before asking an unreachable server again.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
@@ -38,7 +45,9 @@ pub fn App() -> impl IntoView {
     let server = RwSignal::new(ServerStatus::Connecting);
     provide_context(ThemeCtx(theme));
     provide_context(ServerCtx(server));
-    check_server(server);
+    let session = RwSignal::new(SessionState::Loading);
+    provide_context(SessionCtx(session));
+    load_session(session, server);
 
     view! {
         <Router>
@@ -48,13 +57,47 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/explore") view=ExplorePage/>
                     <Route path=path!("/comparison") view=ComparisonPage/>
                     <Route path=path!("/comparison-diff") view=DiffPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
-                    <Route path=path!("/settings/*any") view=SettingsPage/>
+                    <ParentRoute path=path!("/settings") view=SettingsPage>
+                        <Route path=path!("") view=ProfileTab/>
+                        <Route path=path!("security") view=PasswordTab/>
+                        <Route path=path!("api-keys") view=KeysTab/>
+                        <Route path=path!("users") view=UsersTab/>
+                        <Route path=path!("apps") view=AppsTab/>
+                    </ParentRoute>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/signup") view=SignupPage/>
+                    <Route path=path!("/forbidden") view=ForbiddenPage/>
                 </Routes>
             </Shell>
         </Router>
     }
+}
+
+/// Asks `/api/session` who is signed in; then, if data may be read, `/build`. Signed out
+/// where sign-in is required, nothing else is asked (no refused request in the console)
+/// and the browser goes to the sign-in page. A server without `/api/session` (the
+/// original) is treated as open.
+pub fn load_session(session: RwSignal<SessionState>, server: RwSignal<ServerStatus>) {
+    spawn_local(async move {
+        let known = match api::http::session().await {
+            Ok(s) => s,
+            Err(api::ApiError::Status(404, _)) => Default::default(),
+            Err(e) => {
+                server.set(ServerStatus::Unreachable(e.to_string()));
+                set_timeout(move || load_session(session, server), RETRY_AFTER);
+                return;
+            }
+        };
+        let state = SessionState::Known(known);
+        let may_read = state.may_read();
+        session.set(state);
+        if may_read {
+            check_server(server);
+        } else {
+            server.set(ServerStatus::NeedsLogin);
+            api::browser::go_to_sign_in();
+        }
+    });
 }
 
 /// Asks the server for `/build`; while it cannot be reached, shows the banner and asks again

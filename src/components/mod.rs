@@ -2,6 +2,7 @@
 
 pub mod app_selector;
 pub mod export;
+pub mod form;
 pub mod layout;
 pub mod open_file;
 pub mod table;

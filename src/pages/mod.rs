@@ -3,12 +3,15 @@
 
 mod comparison;
 mod explore;
+mod forbidden;
 mod login;
 mod not_found;
-mod settings;
+pub mod settings;
+mod signup;
 
 pub use comparison::{ComparisonPage, DiffPage};
 pub use explore::{ExplorePage, Shown};
+pub use forbidden::ForbiddenPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
-pub use settings::SettingsPage;
+pub use signup::SignupPage;

@@ -105,10 +105,10 @@ pub fn relative(t: UnixSecs, now: UnixSecs) -> String {
         return "just now".into();
     }
     let (n, unit) = match a {
-        ..3_600 => (a / 60, "minute"),
-        ..86_400 => (a / 3_600, "hour"),
-        ..2_592_000 => (a / 86_400, "day"),
-        ..31_536_000 => (a / 2_592_000, "month"),
+        0..3_600 => (a / 60, "minute"),
+        3_600..86_400 => (a / 3_600, "hour"),
+        86_400..2_592_000 => (a / 86_400, "day"),
+        2_592_000..31_536_000 => (a / 2_592_000, "month"),
         _ => (a / 31_536_000, "year"),
     };
     let plural = if n == 1 { "" } else { "s" };

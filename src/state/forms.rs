@@ -46,7 +46,10 @@ fn check_required(field: &'static str, label: &str, v: &str, out: &mut Vec<Field
     if v.trim().is_empty() {
         out.push(err(field, &format!("{label} is required")));
     } else if v.len() > MAX_LEN {
-        out.push(err(field, &format!("{label} must not exceed {MAX_LEN} bytes")));
+        out.push(err(
+            field,
+            &format!("{label} must not exceed {MAX_LEN} bytes"),
+        ));
     }
 }
 
@@ -81,9 +84,15 @@ pub fn password_change(
     if new.is_empty() {
         out.push(err("new-password", "the new password is required"));
     } else if new.len() > MAX_LEN {
-        out.push(err("new-password", "the new password must not exceed 255 bytes"));
+        out.push(err(
+            "new-password",
+            "the new password must not exceed 255 bytes",
+        ));
     } else if new == old {
-        out.push(err("new-password", "the new password must differ from the current one"));
+        out.push(err(
+            "new-password",
+            "the new password must differ from the current one",
+        ));
     }
     if confirm != new {
         out.push(err("confirm-password", "the two new passwords differ"));
@@ -186,7 +195,11 @@ impl Lifetime {
 ///
 /// # Errors
 /// Every problem, by field.
-pub fn new_api_key(name: &str, role: Role, lifetime: Lifetime) -> Result<NewApiKey, Vec<FieldError>> {
+pub fn new_api_key(
+    name: &str,
+    role: Role,
+    lifetime: Lifetime,
+) -> Result<NewApiKey, Vec<FieldError>> {
     let mut out = Vec::new();
     check_required("key-name", "the key name", name, &mut out);
     if !out.is_empty() {
@@ -216,22 +229,48 @@ mod tests {
     #[test]
     fn password_change_checks_every_field_before_sending() {
         let ok = password_change("admin", "s3cret!", "s3cret!").unwrap();
-        assert_eq!((ok.old_password.as_str(), ok.new_password.as_str()), ("YWRtaW4=", "czNjcmV0IQ=="));
-        assert_eq!(fields(password_change("", "", "").unwrap_err()), ["old-password", "new-password"]);
-        assert_eq!(fields(password_change("a", "b", "c").unwrap_err()), ["confirm-password"]);
-        assert_eq!(fields(password_change("a", "a", "a").unwrap_err()), ["new-password"]);
+        assert_eq!(
+            (ok.old_password.as_str(), ok.new_password.as_str()),
+            ("YWRtaW4=", "czNjcmV0IQ==")
+        );
+        assert_eq!(
+            fields(password_change("", "", "").unwrap_err()),
+            ["old-password", "new-password"]
+        );
+        assert_eq!(
+            fields(password_change("a", "b", "c").unwrap_err()),
+            ["confirm-password"]
+        );
+        assert_eq!(
+            fields(password_change("a", "a", "a").unwrap_err()),
+            ["new-password"]
+        );
         let long = "x".repeat(256);
-        assert_eq!(fields(password_change("a", &long, &long).unwrap_err()), ["new-password"]);
+        assert_eq!(
+            fields(password_change("a", &long, &long).unwrap_err()),
+            ["new-password"]
+        );
     }
 
     #[test]
     fn new_users_need_a_name_and_password_and_a_plausible_email() {
-        let u = new_user(" jdoe ", "", " John ", "pw", Some("pw"), Some(Role::ReadOnly)).unwrap();
+        let u = new_user(
+            " jdoe ",
+            "",
+            " John ",
+            "pw",
+            Some("pw"),
+            Some(Role::ReadOnly),
+        )
+        .unwrap();
         assert_eq!(u.name, "jdoe");
         assert_eq!((u.email, u.full_name.as_deref()), (None, Some("John")));
         assert_eq!(u.role.as_deref(), Some("ReadOnly"));
         let bad = new_user("", "nope", "", "", Some("x"), None).unwrap_err();
-        assert_eq!(fields(bad), ["name", "email", "password", "confirm-password"]);
+        assert_eq!(
+            fields(bad),
+            ["name", "email", "password", "confirm-password"]
+        );
         assert!(new_user("a", "a@b.c", "", "p", None, None).is_ok());
         assert!(new_user("a", "a b@c.d", "", "p", None, None).is_err());
     }
@@ -240,8 +279,16 @@ mod tests {
     fn keys_get_a_name_a_role_and_a_lifetime() {
         let k = new_api_key("ci", Role::Agent, Lifetime::Month).unwrap();
         assert_eq!((k.role.as_str(), k.ttl_seconds), ("Agent", Some(2_592_000)));
-        assert_eq!(new_api_key("ci", Role::Agent, Lifetime::Never).unwrap().ttl_seconds, None);
-        assert_eq!(fields(new_api_key("  ", Role::Agent, Lifetime::Day).unwrap_err()), ["key-name"]);
+        assert_eq!(
+            new_api_key("ci", Role::Agent, Lifetime::Never)
+                .unwrap()
+                .ttl_seconds,
+            None
+        );
+        assert_eq!(
+            fields(new_api_key("  ", Role::Agent, Lifetime::Day).unwrap_err()),
+            ["key-name"]
+        );
         for l in Lifetime::ALL {
             assert_eq!(Lifetime::parse(l.label()), Some(l));
         }
@@ -250,9 +297,18 @@ mod tests {
     #[test]
     fn server_errors_land_next_to_their_field_and_deletion_needs_the_exact_name() {
         assert_eq!(field_of_server_error("invalid password"), "old-password");
-        assert_eq!(field_of_server_error("user password can't be empty"), "new-password");
-        assert_eq!(field_of_server_error("user with this email already exists"), "email");
-        assert_eq!(field_of_server_error("user with this name already exists"), "name");
+        assert_eq!(
+            field_of_server_error("user password can't be empty"),
+            "new-password"
+        );
+        assert_eq!(
+            field_of_server_error("user with this email already exists"),
+            "email"
+        );
+        assert_eq!(
+            field_of_server_error("user with this name already exists"),
+            "name"
+        );
         assert_eq!(field_of_server_error("permission denied"), "");
         assert!(delete_confirmed("svc", " svc "));
         assert!(!delete_confirmed("svc", "sv") && !delete_confirmed("", ""));

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod clock;
+pub mod directory;
 pub mod forms;
 pub mod nav;
 pub mod profile;

@@ -30,9 +30,25 @@ pub const NAV: &[NavItem] = &[
     },
 ];
 
+/// Path of the settings pages.
+pub const SETTINGS: &str = "/settings";
+
+/// The entries to show: Settings only when `settings` (the server requires sign-in and
+/// someone is signed in; without sign-in there is nothing to set).
+pub fn visible(settings: bool) -> impl Iterator<Item = &'static NavItem> {
+    NAV.iter().filter(move |n| settings || n.path != SETTINGS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_only_when_sign_in_is_required() {
+        assert!(visible(true).any(|n| n.path == SETTINGS));
+        assert!(!visible(false).any(|n| n.path == SETTINGS));
+        assert_eq!(visible(false).count(), NAV.len() - 1);
+    }
 
     #[test]
     fn nav_paths_are_unique_and_absolute() {

@@ -67,6 +67,20 @@ impl SessionState {
         self.session().is_some_and(|s| s.default_password)
     }
 
+    /// After the user changed their profile.
+    pub fn set_user(&mut self, user: User) {
+        if let SessionState::Known(s) = self {
+            s.user = Some(user);
+        }
+    }
+
+    /// After the user changed their password: the initial one is gone.
+    pub fn password_changed(&mut self) {
+        if let SessionState::Known(s) = self {
+            s.default_password = false;
+        }
+    }
+
     /// Whether destructive actions on data (deleting apps) are offered.
     #[must_use]
     pub fn may_delete(&self) -> bool {
@@ -146,14 +160,35 @@ mod tests {
         let ro = known(true, Some(user(Role::ReadOnly)));
         assert!(ro.may_read() && ro.shows_settings());
         assert!(!ro.is_admin() && !ro.may_delete());
-        let admin = known(true, Some(user(Role::Admin)));
+        let mut admin = known(true, Some(user(Role::Admin)));
         assert!(admin.is_admin() && admin.may_delete());
+        if let SessionState::Known(s) = &mut admin {
+            s.default_password = true;
+        }
+        assert!(admin.default_password());
+        admin.password_changed();
+        assert!(!admin.default_password());
+        admin.set_user(User {
+            name: "renamed".into(),
+            ..user(Role::Admin)
+        });
+        assert_eq!(admin.user().map(|u| u.name.as_str()), Some("renamed"));
     }
 
     #[test]
     fn sign_in_returns_only_to_pages_of_this_app() {
-        assert_eq!(after_sign_in(Some("/explore?query=a.cpu%7B%7D&from=now-1h")), "/explore?query=a.cpu%7B%7D&from=now-1h");
-        for bad in ["https://evil.example/", "//evil.example/x", "/\\evil", "/login?next=/x", "", "x"] {
+        assert_eq!(
+            after_sign_in(Some("/explore?query=a.cpu%7B%7D&from=now-1h")),
+            "/explore?query=a.cpu%7B%7D&from=now-1h"
+        );
+        for bad in [
+            "https://evil.example/",
+            "//evil.example/x",
+            "/\\evil",
+            "/login?next=/x",
+            "",
+            "x",
+        ] {
             assert_eq!(after_sign_in(Some(bad)), "/", "{bad}");
         }
         assert_eq!(after_sign_in(None), "/");

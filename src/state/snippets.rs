@@ -136,7 +136,11 @@ mod tests {
         for s in &all {
             assert!(s.code.contains(KEY), "{}: {}", s.id, s.code);
             assert!(s.code.contains("http://localhost:4040"), "{}", s.id);
-            assert!(!s.code.contains("4040/\""), "trailing slash kept in {}", s.id);
+            assert!(
+                !s.code.contains("4040/\""),
+                "trailing slash kept in {}",
+                s.id
+            );
         }
     }
 
@@ -146,12 +150,23 @@ mod tests {
         let code = |id: &str| all.iter().find(|s| s.id == id).unwrap().code.clone();
         let py = code("python");
         assert!(py.contains("pyroscope.configure(") && py.contains("basic_auth_password=\"psx-"));
-        assert!(!py.contains("auth_token"), "pyroscope-io 1.x has no auth_token");
+        assert!(
+            !py.contains("auth_token"),
+            "pyroscope-io 1.x has no auth_token"
+        );
         assert!(code("go").contains("pyroscope.Start(pyroscope.Config{"));
-        assert!(code("node").contains("Pyroscope.init({") && code("node").contains("authToken: 'psx-"));
+        assert!(
+            code("node").contains("Pyroscope.init({") && code("node").contains("authToken: 'psx-")
+        );
         let rs = code("rust");
-        assert!(rs.contains("PyroscopeAgentBuilder::new(") && rs.contains(".basic_auth(\"cinder\", \"psx-"));
-        assert!(!rs.contains("auth_token"), "pyroscope 2.x has no auth_token");
+        assert!(
+            rs.contains("PyroscopeAgentBuilder::new(")
+                && rs.contains(".basic_auth(\"cinder\", \"psx-")
+        );
+        assert!(
+            !rs.contains("auth_token"),
+            "pyroscope 2.x has no auth_token"
+        );
         assert!(code("curl").starts_with("curl -X POST -H \"Authorization: Bearer psx-"));
         assert!(code("curl").contains("\"http://h:1/ingest?name=my.app.cpu"));
     }

@@ -47,8 +47,12 @@ impl Role {
     #[must_use]
     pub fn explanation(self) -> &'static str {
         match self {
-            Role::ReadOnly => "ReadOnly: view apps and flamegraphs; cannot upload or change anything",
-            Role::Agent => "Agent: upload profiles (what agents need); cannot manage users, keys or apps",
+            Role::ReadOnly => {
+                "ReadOnly: view apps and flamegraphs; cannot upload or change anything"
+            }
+            Role::Agent => {
+                "Agent: upload profiles (what agents need); cannot manage users, keys or apps"
+            }
             Role::Admin => "Admin: everything, including users, API keys and deleting apps",
         }
     }
@@ -211,18 +215,16 @@ pub fn encode_password(password: &str) -> String {
     let bytes = password.as_bytes();
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (byte(0) << 16) | (byte(1) << 8) | byte(2);
         for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(B64[((n >> (18 - 6 * i)) & 63) as usize]));
+            let sextet = ((n >> (18 - 6 * i)) & 63) as usize;
+            let c = if i <= chunk.len() {
+                B64.get(sextet).copied().unwrap_or(b'=')
             } else {
-                out.push('=');
-            }
+                b'='
+            };
+            out.push(char::from(c));
         }
     }
     out

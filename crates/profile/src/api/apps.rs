@@ -61,7 +61,10 @@ mod tests {
             ..AppInfo::default()
         };
         let json = serde_json::to_string(&a).unwrap();
-        assert_eq!(json, r#"{"name":"svc.alloc_space","spyName":"gospy","units":"bytes"}"#);
+        assert_eq!(
+            json,
+            r#"{"name":"svc.alloc_space","spyName":"gospy","units":"bytes"}"#
+        );
         assert_eq!(serde_json::from_str::<AppInfo>(&json).unwrap(), a);
         assert_eq!((a.base_name(), a.profile_type()), ("svc", "alloc_space"));
         let plain = AppInfo {

@@ -365,7 +365,10 @@ async fn the_session_says_who_is_signed_in_and_whether_the_initial_password_is_s
     let cookie = Credential::Cookie(a.session().unwrap());
     let s = fx.call(&cookie, "GET", "/api/session", "").await;
     let v: serde_json::Value = serde_json::from_str(&s.body).unwrap();
-    assert_eq!((&v["user"]["name"], &v["user"]["role"]), (&"admin".into(), &"Admin".into()));
+    assert_eq!(
+        (&v["user"]["name"], &v["user"]["role"]),
+        (&"admin".into(), &"Admin".into())
+    );
     assert_eq!(v["defaultPassword"], true, "{}", s.body);
     let body = format!(
         r#"{{"oldPassword":"{}","newPassword":"{}"}}"#,
@@ -378,9 +381,14 @@ async fn the_session_says_who_is_signed_in_and_whether_the_initial_password_is_s
     let s = fx.call(&cookie, "GET", "/api/session", "").await;
     let v: serde_json::Value = serde_json::from_str(&s.body).unwrap();
     assert_eq!(v["defaultPassword"], false, "{}", s.body);
-    let ro = fx.call(&fx.cred(Who::ReadOnlySession), "GET", "/api/session", "").await;
+    let ro = fx
+        .call(&fx.cred(Who::ReadOnlySession), "GET", "/api/session", "")
+        .await;
     let v: serde_json::Value = serde_json::from_str(&ro.body).unwrap();
-    assert_eq!((&v["user"]["name"], &v["defaultPassword"]), (&"ro".into(), &false.into()));
+    assert_eq!(
+        (&v["user"]["name"], &v["defaultPassword"]),
+        (&"ro".into(), &false.into())
+    );
     let signup = Fixture::new(Mode::InternalOnly);
     let s = signup.call(&NONE, "GET", "/api/session", "").await;
     assert!(s.body.contains(r#""signupEnabled":true"#), "{}", s.body);
