@@ -8,8 +8,8 @@ mod accounts;
 mod apps;
 
 pub use accounts::{
-    encode_password, ApiKey, NewApiKey, NewUser, PasswordChange, ProfilePatch, Role, RoleChange,
-    Session, User,
+    encode_base64, encode_password, ApiKey, NewApiKey, NewUser, PasswordChange, ProfilePatch, Role,
+    RoleChange, Session, User,
 };
 pub use apps::AppInfo;
 

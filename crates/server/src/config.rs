@@ -24,6 +24,27 @@ pub struct Cli {
 pub enum Command {
     /// Run the server: ingestion, storage, query API and the web app.
     Server(ServerArgs),
+    /// Operator commands (work with the server stopped or running).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `cinder admin …`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Set a user's password, read from standard input (one line), and end that user's
+    /// sessions. With the server running, the change goes through its admin socket.
+    ResetPassword(ResetPasswordArgs),
+}
+
+/// Flags of `cinder admin reset-password`.
+#[derive(Debug, Args, Clone)]
+pub struct ResetPasswordArgs {
+    /// The server's storage directory.
+    #[arg(long, env = "PYROSCOPE_STORAGE_PATH", default_value = "./data")]
+    pub storage_path: PathBuf,
+    /// The user's login name.
+    pub user: String,
 }
 
 /// Flags of `cinder server`, as typed.

@@ -13,6 +13,7 @@
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 
+pub mod admin;
 pub mod auth;
 pub mod build_info;
 pub mod config;
@@ -169,7 +170,7 @@ impl AppState {
     }
 }
 
-fn unix_now() -> i64 {
+pub(crate) fn unix_now() -> i64 {
     let since = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

@@ -212,7 +212,12 @@ const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 /// (the original's Go `[]byte` fields).
 #[must_use]
 pub fn encode_password(password: &str) -> String {
-    let bytes = password.as_bytes();
+    encode_base64(password.as_bytes())
+}
+
+/// Standard base64 with padding.
+#[must_use]
+pub fn encode_base64(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let byte = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));

@@ -52,6 +52,14 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Another process (a running server) holds the store's lock.
+    #[must_use]
+    pub fn is_locked(&self) -> bool {
+        matches!(self, StoreError::Engine(fjall::Error::Locked))
+    }
+}
+
 fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         what,
