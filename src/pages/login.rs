@@ -9,22 +9,12 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::{self, ApiError};
 use crate::app::SessionCtx;
-use crate::state::session::after_sign_in;
+use crate::state::session::{after_sign_in, sign_in_refusal};
 
 /// The message for a refused sign-in.
 fn refusal(e: &ApiError) -> String {
     match e {
-        ApiError::Status(401, _) => "Wrong user name or password.".into(),
-        ApiError::Status(400, m) if m.contains("disabled") => {
-            "This account is disabled. Ask an administrator to enable it.".into()
-        }
-        ApiError::Status(429, m) => {
-            let wait = m
-                .split_whitespace()
-                .find_map(|w| w.parse::<u64>().ok())
-                .map_or_else(|| "a little while".to_string(), |s| format!("{s} s"));
-            format!("Too many sign-in attempts. Try again in {wait}.")
-        }
+        ApiError::Status(status, m) => sign_in_refusal(*status, m),
         other => other.to_string(),
     }
 }

@@ -123,6 +123,26 @@ pub fn sign_in_url(current: &str) -> String {
     format!("/login?{}", s.finish())
 }
 
+/// What a refused sign-in (`status`, the server's `reason`) tells the user.
+#[must_use]
+pub fn sign_in_refusal(status: u16, reason: &str) -> String {
+    match status {
+        401 => "Wrong user name or password.".into(),
+        400 if reason.contains("disabled") => {
+            "This account is disabled. Ask an administrator to enable it.".into()
+        }
+        429 => {
+            let wait = reason
+                .split_whitespace()
+                .find_map(|w| w.parse::<u64>().ok())
+                .map_or_else(|| "a little while".to_string(), |s| format!("{s} s"));
+            format!("Too many sign-in attempts. Try again in {wait}.")
+        }
+        _ if reason.is_empty() => format!("Sign-in failed (HTTP {status})."),
+        _ => reason.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -173,6 +193,23 @@ mod tests {
             ..user(Role::Admin)
         });
         assert_eq!(admin.user().map(|u| u.name.as_str()), Some("renamed"));
+    }
+
+    #[test]
+    fn refusals_say_why_and_how_long_to_wait() {
+        assert_eq!(
+            sign_in_refusal(401, "invalid credentials"),
+            "Wrong user name or password."
+        );
+        assert!(sign_in_refusal(400, "user disabled").contains("disabled"));
+        assert_eq!(
+            sign_in_refusal(429, "too many failed login attempts, try again in 42 s"),
+            "Too many sign-in attempts. Try again in 42 s."
+        );
+        assert_eq!(
+            sign_in_refusal(400, "user name can't be empty"),
+            "user name can't be empty"
+        );
     }
 
     #[test]

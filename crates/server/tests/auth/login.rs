@@ -235,7 +235,13 @@ async fn failed_logins_are_throttled_per_client_address() {
     }
     let a = login_from(&fx, "10.0.0.9:6", "agent", PASSWORD).await;
     assert_eq!(a.status, 429, "the address is spent, whatever the name");
-    assert!(a.header("retry-after").parse::<u64>().unwrap() >= 1);
+    let wait = a.header("retry-after").parse::<u64>().unwrap();
+    assert!(wait >= 1);
+    assert!(
+        a.body.contains(&format!("try again in {wait} s")),
+        "the body says the wait too (the app shows it): {}",
+        a.body
+    );
     assert_eq!(
         login_from(&fx, "10.0.0.10:5", "agent", PASSWORD)
             .await
