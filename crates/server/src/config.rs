@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server: ingestion, storage, query API and the web app.
-    Server(ServerArgs),
+    Server(Box<ServerArgs>),
     /// Operator commands (work with the server stopped or running).
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -380,10 +380,10 @@ mod tests {
     fn auth_of(args: &[&str]) -> Result<AuthConfig, ConfigError> {
         let mut argv = vec!["cinder", "server"];
         argv.extend_from_slice(args);
-        let Cli {
-            command: Command::Server(a),
-        } = Cli::try_parse_from(argv).unwrap();
-        a.auth.resolve()
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Server(a) => a.auth.resolve(),
+            Command::Admin(_) => unreachable!("parsed `cinder server`"),
+        }
     }
 
     #[test]
