@@ -96,6 +96,7 @@ fn UserRow(user: User, own: bool, act: Callback<Action>) -> impl IntoView {
     let enabled = !user.is_disabled;
     let role = user.role;
     let name = user.name.clone();
+    let row_name = user.name.clone();
     let actions = move || {
         if own {
             return view! { <span class="muted">"(you)"</span> }.into_any();
@@ -111,8 +112,8 @@ fn UserRow(user: User, own: bool, act: Callback<Action>) -> impl IntoView {
         }.into_any()
     };
     view! {
-        <tr data-user=user.name.clone()>
-            <td>{user.name}</td>
+        <tr data-user=user.name>
+            <td>{row_name}</td>
             <td>{user.email.clone().unwrap_or_default()}</td>
             <td>{user.full_name.clone().unwrap_or_default()}</td>
             <td>
