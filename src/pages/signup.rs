@@ -60,7 +60,7 @@ pub fn SignupPage() -> impl IntoView {
                     <p id="signup-done">"Account created. " <a href="/login">"Sign in"</a></p>
                 }>
                     <FieldMessage errors=errors field=""/>
-                    <form class="login-form" on:submit=submit>
+                    <form class="login-form" novalidate on:submit=submit>
                         {input("name", "User name", "text", name)}
                         {input("email", "E-mail (optional)", "email", email)}
                         {input("full-name", "Full name (optional)", "text", full_name)}

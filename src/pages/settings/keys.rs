@@ -119,7 +119,7 @@ fn CreateKey(created: RwSignal<Option<ApiKey>>, on_created: Callback<()>) -> imp
     };
     view! {
         <h2>"Create an API key"</h2>
-        <form class="settings-form" id="create-key-form" on:submit=submit>
+        <form class="settings-form" novalidate id="create-key-form" on:submit=submit>
             <FieldMessage errors=errors field=""/>
             <label>"Name"
                 <input class="input" id="key-name" prop:value=move || name.get()

@@ -55,7 +55,7 @@ pub fn PasswordTab() -> impl IntoView {
         }
     };
     view! {
-        <form class="settings-form" id="password-form" on:submit=submit>
+        <form class="settings-form" novalidate id="password-form" on:submit=submit>
             <FieldMessage errors=errors field=""/>
             {field("old-password", "Current password", old, "current-password")}
             {field("new-password", "New password", new, "new-password")}

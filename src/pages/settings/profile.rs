@@ -51,7 +51,7 @@ pub fn ProfileTab() -> impl IntoView {
             }
         };
     view! {
-        <form class="settings-form" id="profile-form" on:submit=submit>
+        <form class="settings-form" novalidate id="profile-form" on:submit=submit>
             <p class="muted">"Role: " <span id="my-role">{user.role.as_str()}</span></p>
             <FieldMessage errors=errors field=""/>
             {field("name", "User name", name, user.is_external)}

@@ -182,7 +182,7 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
         };
     view! {
         <h2>"Add a user"</h2>
-        <form class="settings-form" id="add-user-form" on:submit=submit>
+        <form class="settings-form" novalidate id="add-user-form" on:submit=submit>
             <FieldMessage errors=errors field=""/>
             {field("name", "User name", "text", name)}
             {field("email", "E-mail (optional)", "email", email)}
