@@ -45,18 +45,18 @@ impl FieldErrors {
     pub fn server(self, e: &ApiError) {
         let message = server_message(e);
         let field = field_of_server_error(&message);
-        self.0.set(vec![FieldError { field, message }]);
+        let _ = self.0.try_set(vec![FieldError { field, message }]);
     }
 
     /// Shows a server refusal next to `field` (`""`: above the form).
     pub fn server_at(self, e: &ApiError, field: &'static str) {
         let message = server_message(e);
-        self.0.set(vec![FieldError { field, message }]);
+        let _ = self.0.try_set(vec![FieldError { field, message }]);
     }
 
     /// Removes every message.
     pub fn clear(self) {
-        self.0.set(Vec::new());
+        let _ = self.0.try_set(Vec::new());
     }
 
     fn message(self, field: &str) -> Option<String> {

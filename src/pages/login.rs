@@ -37,8 +37,8 @@ pub fn LoginPage() -> impl IntoView {
             match api::http::login(&u, &p).await {
                 Ok(()) => api::browser::go_to(after_sign_in(next.as_deref())),
                 Err(e) => {
-                    error.set(Some(refusal(&e)));
-                    busy.set(false);
+                    let _ = error.try_set(Some(refusal(&e)));
+                    let _ = busy.try_set(false);
                 }
             }
         });

@@ -35,7 +35,9 @@ pub fn SignupPage() -> impl IntoView {
         };
         spawn_local(async move {
             match api::http::signup(&user).await {
-                Ok(()) => done.set(true),
+                Ok(()) => {
+                    let _ = done.try_set(true);
+                }
                 Err(e) => errors.server(&e),
             }
         });

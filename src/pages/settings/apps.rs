@@ -12,6 +12,18 @@ use crate::state::clock::relative;
 use crate::state::directory::{summarize_apps, AppSummary};
 use crate::state::forms::delete_confirmed;
 
+/// The list as last loaded (`None` while loading).
+type Apps = RwSignal<Option<Result<Vec<AppInfo>, String>>>;
+
+/// (Re)loads the list; a page left meanwhile ignores the answer.
+fn load(apps: Apps) {
+    spawn_local(async move {
+        let _ = apps.try_set(Some(
+            api::http::apps_details().await.map_err(|e| e.to_string()),
+        ));
+    });
+}
+
 /// The apps page.
 #[component]
 pub fn AppsTab() -> impl IntoView {
@@ -20,16 +32,9 @@ pub fn AppsTab() -> impl IntoView {
 
 #[component]
 fn AppsAdmin() -> impl IntoView {
-    let apps = RwSignal::new(None::<Result<Vec<AppInfo>, String>>);
+    let apps: Apps = RwSignal::new(None);
     let search = RwSignal::new(String::new());
-    let reload = move || {
-        spawn_local(async move {
-            apps.set(Some(
-                api::http::apps_details().await.map_err(|e| e.to_string()),
-            ));
-        });
-    };
-    reload();
+    load(apps);
     let rows = move || match apps.get() {
         None => view! { <p class="muted">"Loading…"</p> }.into_any(),
         Some(Err(e)) => view! { <p class="error-text" role="alert">{e}</p> }.into_any(),
@@ -41,7 +46,7 @@ fn AppsAdmin() -> impl IntoView {
             view! {
                 <table class="settings-table" id="apps-table">
                     <thead><tr><th>"App"</th><th>"Profile types"</th><th>"Labels"</th><th>"Last data"</th><th></th></tr></thead>
-                    <tbody>{shown.into_iter().map(|a| view! { <AppRow app=a on_deleted=Callback::new(move |()| reload())/> }).collect_view()}</tbody>
+                    <tbody>{shown.into_iter().map(|a| view! { <AppRow app=a apps=apps/> }).collect_view()}</tbody>
                 </table>
             }.into_any()
         }
@@ -54,7 +59,7 @@ fn AppsAdmin() -> impl IntoView {
 }
 
 #[component]
-fn AppRow(app: AppSummary, on_deleted: Callback<()>) -> impl IntoView {
+fn AppRow(app: AppSummary, apps: Apps) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -67,12 +72,12 @@ fn AppRow(app: AppSummary, on_deleted: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             for n in &names {
                 if let Err(e) = api::http::delete_app(n).await {
-                    error.set(Some(server_message(&e)));
-                    busy.set(false);
+                    let _ = error.try_set(Some(server_message(&e)));
+                    let _ = busy.try_set(false);
                     return;
                 }
             }
-            on_deleted.run(());
+            load(apps);
         });
     };
     let ok_name = name.clone();

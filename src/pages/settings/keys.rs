@@ -27,18 +27,23 @@ pub fn KeysTab() -> impl IntoView {
     view! { <AdminOnly><KeysAdmin/></AdminOnly> }
 }
 
+/// The list as last loaded (`None` while loading).
+type Keys = RwSignal<Option<Result<Vec<ApiKey>, String>>>;
+
+/// (Re)loads the list; a page left meanwhile ignores the answer.
+fn load(keys: Keys) {
+    spawn_local(async move {
+        let _ = keys.try_set(Some(api::http::keys().await.map_err(|e| e.to_string())));
+    });
+}
+
 #[component]
 fn KeysAdmin() -> impl IntoView {
-    let keys = RwSignal::new(None::<Result<Vec<ApiKey>, String>>);
-    let reload = move || {
-        spawn_local(async move {
-            keys.set(Some(api::http::keys().await.map_err(|e| e.to_string())));
-        });
-    };
-    reload();
+    let keys: Keys = RwSignal::new(None);
+    load(keys);
     let created = RwSignal::new(None::<ApiKey>);
     view! {
-        <CreateKey created=created on_created=Callback::new(move |()| reload())/>
+        <CreateKey created=created keys=keys/>
         {move || created.get().map(|k| view! { <NewSecret key=k/> })}
         <h2>"Keys"</h2>
         {move || match keys.get() {
@@ -49,7 +54,7 @@ fn KeysAdmin() -> impl IntoView {
                 <table class="settings-table" id="keys-table">
                     <thead><tr><th>"Name"</th><th>"Role"</th><th>"Created"</th><th>"Expires"</th><th></th></tr></thead>
                     <tbody>
-                        {list.into_iter().map(|k| view! { <KeyRow key=k on_deleted=Callback::new(move |()| reload())/> }).collect_view()}
+                        {list.into_iter().map(|k| view! { <KeyRow key=k keys=keys/> }).collect_view()}
                     </tbody>
                 </table>
             }.into_any(),
@@ -58,15 +63,17 @@ fn KeysAdmin() -> impl IntoView {
 }
 
 #[component]
-fn KeyRow(key: ApiKey, on_deleted: Callback<()>) -> impl IntoView {
+fn KeyRow(key: ApiKey, keys: Keys) -> impl IntoView {
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let id = key.id;
     let delete = move |_| {
         spawn_local(async move {
             match api::http::delete_key(id).await {
-                Ok(()) => on_deleted.run(()),
-                Err(e) => error.set(Some(e.to_string())),
+                Ok(()) => load(keys),
+                Err(e) => {
+                    let _ = error.try_set(Some(e.to_string()));
+                }
             }
         });
     };
@@ -91,7 +98,7 @@ fn KeyRow(key: ApiKey, on_deleted: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn CreateKey(created: RwSignal<Option<ApiKey>>, on_created: Callback<()>) -> impl IntoView {
+fn CreateKey(created: RwSignal<Option<ApiKey>>, keys: Keys) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Agent);
     let lifetime = RwSignal::new(Lifetime::Year);
@@ -109,9 +116,9 @@ fn CreateKey(created: RwSignal<Option<ApiKey>>, on_created: Callback<()>) -> imp
         spawn_local(async move {
             match api::http::create_key(&req).await {
                 Ok(k) => {
-                    name.set(String::new());
-                    created.set(Some(k));
-                    on_created.run(());
+                    let _ = name.try_set(String::new());
+                    let _ = created.try_set(Some(k));
+                    load(keys);
                 }
                 Err(e) => errors.server_at(&e, ""),
             }

@@ -33,10 +33,10 @@ pub fn PasswordTab() -> impl IntoView {
             match api::http::change_password(&change).await {
                 Ok(()) => {
                     for s in [old, new, confirm] {
-                        s.set(String::new());
+                        let _ = s.try_set(String::new());
                     }
                     session.update(|s| s.password_changed());
-                    changed.set(true);
+                    let _ = changed.try_set(true);
                 }
                 Err(e) => errors.server(&e),
             }

@@ -34,7 +34,7 @@ pub fn ProfileTab() -> impl IntoView {
                 Ok(u) => {
                     errors.clear();
                     session.update(|s| s.set_user(u));
-                    saved.set(true);
+                    let _ = saved.try_set(true);
                 }
                 Err(e) => errors.server(&e),
             }

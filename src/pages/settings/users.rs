@@ -13,6 +13,16 @@ use crate::components::form::{server_message, FieldErrors, FieldMessage};
 use crate::state::directory::search_users;
 use crate::state::forms;
 
+/// The list as last loaded (`None` while loading).
+type Users = RwSignal<Option<Result<Vec<User>, String>>>;
+
+/// (Re)loads the list; a page left meanwhile ignores the answer.
+fn load(users: Users) {
+    spawn_local(async move {
+        let _ = users.try_set(Some(api::http::users().await.map_err(|e| e.to_string())));
+    });
+}
+
 /// The users page.
 #[component]
 pub fn UsersTab() -> impl IntoView {
@@ -23,23 +33,16 @@ pub fn UsersTab() -> impl IntoView {
 fn UsersAdmin() -> impl IntoView {
     let SessionCtx(session) = expect_context();
     let me = session.with_untracked(|s| s.user().map(|u| u.id));
-    let users = RwSignal::new(None::<Result<Vec<User>, String>>);
+    let users: Users = RwSignal::new(None);
     let search = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
-    let reload = move || {
-        spawn_local(async move {
-            users.set(Some(api::http::users().await.map_err(|e| e.to_string())));
-        });
-    };
-    reload();
+    load(users);
     // Runs a user action, then shows its refusal and reloads the list.
     let act = Callback::new(move |a: Action| {
         spawn_local(async move {
-            match a.run().await {
-                Ok(()) => message.set(None),
-                Err(e) => message.set(Some(server_message(&e))),
-            }
-            reload();
+            let shown = a.run().await.err().map(|e| server_message(&e));
+            let _ = message.try_set(shown);
+            load(users);
         });
     });
     let rows = move || match users.get() {
@@ -62,7 +65,7 @@ fn UsersAdmin() -> impl IntoView {
         }
     };
     view! {
-        <AddUser on_added=Callback::new(move |()| reload())/>
+        <AddUser users=users/>
         <h2>"Users"</h2>
         <input class="input" id="user-search" placeholder="Search users" type="search"
             on:input=move |ev| search.set(event_target_value(&ev)) />
@@ -135,7 +138,7 @@ fn UserRow(user: User, own: bool, act: Callback<Action>) -> impl IntoView {
 }
 
 #[component]
-fn AddUser(on_added: Callback<()>) -> impl IntoView {
+fn AddUser(users: Users) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let full_name = RwSignal::new(String::new());
@@ -161,10 +164,10 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
             match api::http::create_user(&new).await {
                 Ok(u) => {
                     for s in [name, email, full_name, password] {
-                        s.set(String::new());
+                        let _ = s.try_set(String::new());
                     }
-                    added.set(Some(u.name));
-                    on_added.run(());
+                    let _ = added.try_set(Some(u.name));
+                    load(users);
                 }
                 Err(e) => errors.server(&e),
             }
