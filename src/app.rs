@@ -5,14 +5,14 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
 use crate::components::layout::Shell;
-use crate::pages::settings::{AppsTab, KeysTab, PasswordTab, ProfileTab, SettingsPage, UsersTab};
 use crate::pages::{
-    ComparisonPage, DiffPage, ExplorePage, ForbiddenPage, LoginPage, NotFoundPage, SignupPage,
+    ComparisonPage, DiffPage, ExplorePage, ForbiddenPage, LoginPage, NotFoundPage, SettingsPage,
+    SignupPage,
 };
 use crate::state::{ServerStatus, SessionState, Theme};
 
@@ -57,13 +57,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/explore") view=ExplorePage/>
                     <Route path=path!("/comparison") view=ComparisonPage/>
                     <Route path=path!("/comparison-diff") view=DiffPage/>
-                    <ParentRoute path=path!("/settings") view=SettingsPage>
-                        <Route path=path!("") view=ProfileTab/>
-                        <Route path=path!("security") view=PasswordTab/>
-                        <Route path=path!("api-keys") view=KeysTab/>
-                        <Route path=path!("users") view=UsersTab/>
-                        <Route path=path!("apps") view=AppsTab/>
-                    </ParentRoute>
+                    <Route path=path!("/settings") view=SettingsPage/>
+                    <Route path=path!("/settings/*any") view=SettingsPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/signup") view=SignupPage/>
                     <Route path=path!("/forbidden") view=ForbiddenPage/>

@@ -6,7 +6,7 @@ mod explore;
 mod forbidden;
 mod login;
 mod not_found;
-pub mod settings;
+mod settings;
 mod signup;
 
 pub use comparison::{ComparisonPage, DiffPage};
@@ -14,4 +14,5 @@ pub use explore::{ExplorePage, Shown};
 pub use forbidden::ForbiddenPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
+pub use settings::SettingsPage;
 pub use signup::SignupPage;

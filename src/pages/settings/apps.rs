@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::AdminOnly;
 use crate::api;
 use crate::components::form::server_message;
 use crate::state::apps::AppInfo;
@@ -27,7 +26,7 @@ fn load(apps: Apps) {
 /// The apps page.
 #[component]
 pub fn AppsTab() -> impl IntoView {
-    view! { <AdminOnly><AppsAdmin/></AdminOnly> }
+    view! { <AppsAdmin/> }
 }
 
 #[component]

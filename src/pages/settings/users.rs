@@ -6,7 +6,6 @@ use cinder_profile::api::{Role, User};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::AdminOnly;
 use crate::api::{self, ApiError};
 use crate::app::SessionCtx;
 use crate::components::form::{server_message, FieldErrors, FieldMessage};
@@ -26,7 +25,7 @@ fn load(users: Users) {
 /// The users page.
 #[component]
 pub fn UsersTab() -> impl IntoView {
-    view! { <AdminOnly><UsersAdmin/></AdminOnly> }
+    view! { <UsersAdmin/> }
 }
 
 #[component]
