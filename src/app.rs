@@ -11,8 +11,7 @@ use leptos_router::path;
 use crate::api;
 use crate::components::layout::Shell;
 use crate::pages::{
-    ComparisonPage, DiffPage, ExplorePage, ForbiddenPage, LoginPage, NotFoundPage, SettingsPage,
-    SignupPage,
+    ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, SettingsPage, SignupPage,
 };
 use crate::state::{ServerStatus, SessionState, Theme};
 
@@ -61,7 +60,6 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings/*any") view=SettingsPage/>
                     <Route path=path!("/login") view=LoginPage/>
                     <Route path=path!("/signup") view=SignupPage/>
-                    <Route path=path!("/forbidden") view=ForbiddenPage/>
                 </Routes>
             </Shell>
         </Router>

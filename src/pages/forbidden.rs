@@ -1,14 +1,10 @@
-//! `/forbidden` and the admin pages shown to other roles: what you may not do, said plainly.
+//! The admin pages shown to other roles: what you may not do, said plainly. (The
+//! original's `/forbidden` page exists for failed OAuth sign-ins, which Cinder does not
+//! have; that path shows the not-found page.)
 
 use leptos::prelude::*;
 
-/// The 403 page.
-#[component]
-pub fn ForbiddenPage() -> impl IntoView {
-    view! { <Forbidden/> }
-}
-
-/// The 403 message, also shown in place of an admin page.
+/// The 403 message, shown in place of an admin page.
 #[component]
 pub fn Forbidden() -> impl IntoView {
     view! {

@@ -11,7 +11,6 @@ mod signup;
 
 pub use comparison::{ComparisonPage, DiffPage};
 pub use explore::{ExplorePage, Shown};
-pub use forbidden::ForbiddenPage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;
