@@ -1,6 +1,7 @@
 //! Messages of plain forms: each next to the field it is about (the rules live in
 //! `state::forms`), server refusals placed by the field they name, else above the form.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -89,5 +90,30 @@ pub fn FieldMessage(errors: FieldErrors, field: &'static str) -> impl IntoView {
         errors
             .message(field)
             .map(|m| view! { <span class="error-text" role="alert" id=id.clone()>{m}</span> })
+    }
+}
+
+/// A "Delete" button that asks first: `question`, then Delete or Cancel. `class` marks the
+/// first button (tests find it by it).
+#[component]
+pub fn ConfirmDelete(
+    question: String,
+    class: &'static str,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let confirming = RwSignal::new(false);
+    let first = format!("btn ghost {class}");
+    move || {
+        if confirming.get() {
+            Either::Left(view! {
+                <span>{question.clone()}</span>
+                <button class="btn danger confirm-delete" on:click=move |_| on_confirm.run(())>"Delete"</button>
+                <button class="btn ghost" on:click=move |_| confirming.set(false)>"Cancel"</button>
+            })
+        } else {
+            Either::Right(view! {
+                <button class=first.clone() on:click=move |_| confirming.set(true)>"Delete"</button>
+            })
+        }
     }
 }

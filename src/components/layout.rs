@@ -25,14 +25,14 @@ pub fn Shell(children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Cinder"</a>
-            <Show when=move || !bare()>
+            {move || (!bare()).then(|| view! {
                 <nav class="mainnav" aria-label="Main">{nav}</nav>
                 <UserMenu/>
-            </Show>
+            })}
             <ThemeToggle/>
         </header>
         <ErrorBanner/>
-        <Show when=move || !bare()><DefaultPasswordBanner/></Show>
+        {move || (!bare()).then(|| view! { <DefaultPasswordBanner/> })}
         <main id="main">{children()}</main>
         <Footer/>
     }

@@ -58,9 +58,9 @@ pub fn LoginPage() -> impl IntoView {
                 </label>
                 <button class="btn primary" type="submit" id="sign-in" disabled=move || busy.get()>"Sign in"</button>
             </form>
-            <Show when=move || session.with(|s| s.signup_enabled())>
+            {move || session.with(|s| s.signup_enabled()).then(|| view! {
                 <p class="muted">"No account? " <a href="/signup" id="signup-link">"Sign up"</a></p>
-            </Show>
+            })}
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! `/signup`: creates an account where the server allows it (`signupEnabled`), then sends
 //! the user to sign in. Elsewhere the page says sign-up is off.
 
+use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -56,11 +57,12 @@ pub fn SignupPage() -> impl IntoView {
     view! {
         <section class="page login" id="signup-page">
             <h1>"Sign up"</h1>
-            <Show when=move || session.with(|s| s.signup_enabled())
-                fallback=|| view! { <p class="muted" id="signup-off">"Sign-up is not enabled on this server."</p> }>
-                <Show when=move || !done.get() fallback=|| view! {
-                    <p id="signup-done">"Account created. " <a href="/login">"Sign in"</a></p>
-                }>
+            {move || if !session.with(|s| s.signup_enabled()) {
+                EitherOf3::A(view! { <p class="muted" id="signup-off">"Sign-up is not enabled on this server."</p> })
+            } else if done.get() {
+                EitherOf3::B(view! { <p id="signup-done">"Account created. " <a href="/login">"Sign in"</a></p> })
+            } else {
+                EitherOf3::C(view! {
                     <FieldMessage errors=errors field=""/>
                     <form class="login-form" novalidate on:submit=submit>
                         {input("name", "User name", "text", name)}
@@ -70,8 +72,8 @@ pub fn SignupPage() -> impl IntoView {
                         {input("confirm-password", "Password again", "password", confirm)}
                         <button class="btn primary" type="submit" id="sign-up">"Create account"</button>
                     </form>
-                </Show>
-            </Show>
+                })
+            }}
             <p class="muted"><a href="/login">"Back to sign in"</a></p>
         </section>
     }

@@ -1,6 +1,7 @@
 //! Settings → Apps (admin): every application with its profile types, label count and last
 //! data time; deleting one (all its types and data) needs its name typed.
 
+use leptos::either::Either;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -93,14 +94,17 @@ fn AppRow(app: AppSummary, apps: Apps) -> impl IntoView {
             <td>{app.label_count}</td>
             <td>{last}</td>
             <td>
-                <Show when=move || confirming.get()
-                    fallback=move || view! { <button class="btn ghost delete-app" on:click=move |_| confirming.set(true)>"Delete"</button> }>
-                    <label>{format!("Type \u{201c}{name}\u{201d} to delete it and all its data:")}
-                        <input class="input confirm-name" on:input=move |ev| typed.set(event_target_value(&ev)) />
-                    </label>
-                    <button class="btn danger confirm-delete" disabled=move || !can_delete.get() on:click=delete.clone()>"Delete"</button>
-                    <button class="btn ghost" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                </Show>
+                {move || if confirming.get() {
+                    Either::Left(view! {
+                        <label>{format!("Type \u{201c}{name}\u{201d} to delete it and all its data:")}
+                            <input class="input confirm-name" on:input=move |ev| typed.set(event_target_value(&ev)) />
+                        </label>
+                        <button class="btn danger confirm-delete" disabled=move || !can_delete.get() on:click=delete.clone()>"Delete"</button>
+                        <button class="btn ghost" on:click=move |_| confirming.set(false)>"Cancel"</button>
+                    })
+                } else {
+                    Either::Right(view! { <button class="btn ghost delete-app" on:click=move |_| confirming.set(true)>"Delete"</button> })
+                }}
                 {move || error.get().map(|e| view! { <span class="error-text" role="alert">{e}</span> })}
             </td>
         </tr>

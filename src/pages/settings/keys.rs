@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
-use crate::components::form::{FieldErrors, FieldMessage};
+use crate::components::form::{ConfirmDelete, FieldErrors, FieldMessage};
 use crate::state::clock::{parse_rfc3339, relative};
 use crate::state::forms::{self, Lifetime};
 use crate::state::snippets::snippets;
@@ -63,7 +63,6 @@ fn KeysAdmin() -> impl IntoView {
 
 #[component]
 fn KeyRow(key: ApiKey, keys: Keys) -> impl IntoView {
-    let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let id = key.id;
     let delete = move |_| {
@@ -84,12 +83,8 @@ fn KeyRow(key: ApiKey, keys: Keys) -> impl IntoView {
             <td>{when(Some(&key.created_at))}</td>
             <td>{when(key.expires_at.as_deref())}</td>
             <td>
-                <Show when=move || confirming.get()
-                    fallback=move || view! { <button class="btn ghost delete-key" on:click=move |_| confirming.set(true)>"Delete"</button> }>
-                    <span>{format!("Delete \u{201c}{name}\u{201d}? Agents using it stop at once. ")}</span>
-                    <button class="btn danger confirm-delete" on:click=delete>"Delete"</button>
-                    <button class="btn ghost" on:click=move |_| confirming.set(false)>"Cancel"</button>
-                </Show>
+                <ConfirmDelete class="delete-key" on_confirm=Callback::new(delete)
+                    question=format!("Delete \u{201c}{name}\u{201d}? Agents using it stop at once. ")/>
                 {move || error.get().map(|e| view! { <span class="error-text" role="alert">{e}</span> })}
             </td>
         </tr>

@@ -61,9 +61,9 @@ pub fn PasswordTab() -> impl IntoView {
             {field("new-password", "New password", new, "new-password")}
             {field("confirm-password", "New password again", confirm, "new-password")}
             <button class="btn primary" type="submit" id="change-password">"Change password"</button>
-            <Show when=move || changed.get()>
+            {move || changed.get().then(|| view! {
                 <span id="password-changed" role="status">"Password changed. Other sessions of this account have ended."</span>
-            </Show>
+            })}
         </form>
     }
 }

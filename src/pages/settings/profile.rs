@@ -58,7 +58,7 @@ pub fn ProfileTab() -> impl IntoView {
             {field("email", "E-mail", email, false)}
             {field("full-name", "Full name", full_name, false)}
             <button class="btn primary" type="submit" id="save-profile">"Save"</button>
-            <Show when=move || saved.get()><span id="profile-saved" role="status">"Saved."</span></Show>
+            {move || saved.get().then(|| view! { <span id="profile-saved" role="status">"Saved."</span> })}
         </form>
     }
     .into_any()

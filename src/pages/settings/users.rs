@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::app::SessionCtx;
-use crate::components::form::{server_message, FieldErrors, FieldMessage};
+use crate::components::form::{server_message, ConfirmDelete, FieldErrors, FieldMessage};
 use crate::state::directory::search_users;
 use crate::state::forms;
 
@@ -94,7 +94,6 @@ impl Action {
 #[component]
 fn UserRow(user: User, own: bool, act: Callback<Action>) -> impl IntoView {
     let id = user.id;
-    let confirming = RwSignal::new(false);
     let enabled = !user.is_disabled;
     let role = user.role;
     let name = user.name.clone();
@@ -103,14 +102,9 @@ fn UserRow(user: User, own: bool, act: Callback<Action>) -> impl IntoView {
         if own {
             return view! { <span class="muted">"(you)"</span> }.into_any();
         }
-        let name = name.clone();
         view! {
-            <Show when=move || confirming.get()
-                fallback=move || view! { <button class="btn ghost delete-user" on:click=move |_| confirming.set(true)>"Delete"</button> }>
-                <span>{format!("Delete \u{201c}{name}\u{201d}? ")}</span>
-                <button class="btn danger confirm-delete" on:click=move |_| act.run(Action::Delete(id))>"Delete"</button>
-                <button class="btn ghost" on:click=move |_| confirming.set(false)>"Cancel"</button>
-            </Show>
+            <ConfirmDelete class="delete-user" on_confirm=Callback::new(move |()| act.run(Action::Delete(id)))
+                question=format!("Delete \u{201c}{name}\u{201d}? ")/>
         }.into_any()
     };
     view! {
