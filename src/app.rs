@@ -10,8 +10,10 @@ use leptos_router::path;
 
 use crate::api;
 use crate::components::layout::Shell;
-use crate::pages::{ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, SettingsPage};
-use crate::state::{ServerStatus, Theme};
+use crate::pages::{
+    ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, SettingsPage, SignupPage,
+};
+use crate::state::{ServerStatus, SessionState, Theme};
 
 /// The user's theme preference, provided to every component.
 #[derive(Debug, Clone, Copy)]
@@ -20,6 +22,10 @@ pub struct ThemeCtx(pub RwSignal<Theme>);
 /// Reachability and build of the server, provided to every component.
 #[derive(Debug, Clone, Copy)]
 pub struct ServerCtx(pub RwSignal<ServerStatus>);
+
+/// Who is signed in and whether the server requires it, provided to every component.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCtx(pub RwSignal<SessionState>);
 
 /// How long to wait before asking an unreachable server again.
 const RETRY_AFTER: Duration = Duration::from_secs(5);
@@ -38,7 +44,9 @@ pub fn App() -> impl IntoView {
     let server = RwSignal::new(ServerStatus::Connecting);
     provide_context(ThemeCtx(theme));
     provide_context(ServerCtx(server));
-    check_server(server);
+    let session = RwSignal::new(SessionState::Loading);
+    provide_context(SessionCtx(session));
+    load_session(session, server);
 
     view! {
         <Router>
@@ -51,10 +59,38 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/settings/*any") view=SettingsPage/>
                     <Route path=path!("/login") view=LoginPage/>
+                    <Route path=path!("/signup") view=SignupPage/>
                 </Routes>
             </Shell>
         </Router>
     }
+}
+
+/// Asks `/api/session` who is signed in; then, if data may be read, `/build`. Signed out
+/// where sign-in is required, nothing else is asked (no refused request in the console)
+/// and the browser goes to the sign-in page. A server without `/api/session` (the
+/// original) is treated as open.
+pub fn load_session(session: RwSignal<SessionState>, server: RwSignal<ServerStatus>) {
+    spawn_local(async move {
+        let known = match api::http::session().await {
+            Ok(s) => s,
+            Err(api::ApiError::Status(404, _)) => Default::default(),
+            Err(e) => {
+                server.set(ServerStatus::Unreachable(e.to_string()));
+                set_timeout(move || load_session(session, server), RETRY_AFTER);
+                return;
+            }
+        };
+        let state = SessionState::Known(known);
+        let may_read = state.may_read();
+        session.set(state);
+        if may_read {
+            check_server(server);
+        } else {
+            server.set(ServerStatus::NeedsLogin);
+            api::browser::go_to_sign_in();
+        }
+    });
 }
 
 /// Asks the server for `/build`; while it cannot be reached, shows the banner and asks again

@@ -173,6 +173,42 @@ pub fn download_canvas_png(filename: &str, selector: &str) -> Result<(), String>
     download_url(filename, &url)
 }
 
+/// The current page's path and query, e.g. `/explore?query=…`.
+#[must_use]
+pub fn current_path_and_query() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.pathname().ok()?, l.search().ok()?))
+        })
+        .unwrap_or_else(|| "/".into())
+}
+
+/// Sends the browser to the sign-in page, which returns here afterwards (unless this is
+/// already a sign-in page).
+pub fn go_to_sign_in() {
+    let here = current_path_and_query();
+    let path = here.split('?').next().unwrap_or("");
+    if !crate::state::session::is_bare_page(path) {
+        go_to(&crate::state::session::sign_in_url(&here));
+    }
+}
+
+/// The server's address as agents should use it, e.g. `http://localhost:4040`.
+#[must_use]
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// Copies `text` to the clipboard (the page must be focused; the promise is not awaited).
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(w) = web_sys::window() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
 /// Loads `url` as a new page (after signing in, so every request carries the cookie).
 pub fn go_to(url: &str) {
     if let Some(w) = web_sys::window() {

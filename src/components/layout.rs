@@ -3,24 +3,71 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
-use crate::app::{ServerCtx, ThemeCtx};
-use crate::state::nav::NAV;
+use crate::app::{ServerCtx, SessionCtx, ThemeCtx};
+use crate::state::nav;
+use crate::state::session::is_bare_page;
 
-/// Header, banner, the page (`children`) and footer.
+/// Header, banners, the page (`children`) and footer. The sign-in and sign-up pages get
+/// no navigation: signed out, its links would only lead back to them.
 #[component]
 pub fn Shell(children: Children) -> impl IntoView {
+    let SessionCtx(session) = expect_context();
+    let path = use_location().pathname;
+    let bare = move || is_bare_page(&path.get());
+    let nav = move || {
+        let settings = session.with(|s| s.shows_settings());
+        nav::visible(settings)
+            .map(|item| view! { <A href=item.path>{item.label}</A> })
+            .collect_view()
+    };
     view! {
         <header class="topbar">
             <a class="brand" href="/">"Cinder"</a>
-            <nav class="mainnav" aria-label="Main">
-                {NAV.iter().map(|item| view! { <A href=item.path>{item.label}</A> }).collect_view()}
-            </nav>
+            {move || (!bare()).then(|| view! {
+                <nav class="mainnav" aria-label="Main">{nav}</nav>
+                <UserMenu/>
+            })}
             <ThemeToggle/>
         </header>
         <ErrorBanner/>
+        {move || (!bare()).then(|| view! { <DefaultPasswordBanner/> })}
         <main id="main">{children()}</main>
         <Footer/>
+    }
+}
+
+/// The signed-in user's name and the way out (a full page load: the server clears the
+/// cookie and answers with the sign-in page).
+#[component]
+fn UserMenu() -> impl IntoView {
+    let SessionCtx(session) = expect_context();
+    move || {
+        session.with(|s| s.user().map(|u| u.name.clone())).map(|name| {
+            view! {
+                <span class="user-menu">
+                    <span id="signed-in-user" class="muted">{name}</span>
+                    <a id="sign-out" class="btn ghost" href="/logout" rel="external">"Sign out"</a>
+                </span>
+            }
+        })
+    }
+}
+
+/// While the initial admin still has the initial password, every page says so.
+#[component]
+fn DefaultPasswordBanner() -> impl IntoView {
+    let SessionCtx(session) = expect_context();
+    move || {
+        session.with(|s| s.default_password()).then(|| {
+            view! {
+                <div id="default-password-banner" class="banner warning" role="status">
+                    "You are signed in with the initial admin password. "
+                    <A href="/settings/security">"Change it now"</A>
+                </div>
+            }
+        })
     }
 }
 

@@ -6,6 +6,7 @@ pub mod diff_files;
 pub mod diff_legend;
 pub mod diff_table;
 pub mod export;
+pub mod form;
 pub mod layout;
 pub mod open_file;
 pub mod table;

@@ -5,10 +5,12 @@ pub mod chunked;
 mod comparison;
 mod comparison_diff;
 mod explore;
+mod forbidden;
 mod login;
 mod not_found;
 mod settings;
 pub mod side;
+mod signup;
 
 pub use comparison::ComparisonPage;
 pub use comparison_diff::DiffPage;
@@ -16,3 +18,4 @@ pub use explore::ExplorePage;
 pub use login::LoginPage;
 pub use not_found::NotFoundPage;
 pub use settings::SettingsPage;
+pub use signup::SignupPage;

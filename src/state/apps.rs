@@ -2,6 +2,7 @@
 //! without the profile-type suffix (`myapp` → `.cpu`, `.alloc_space`, …), filtered by a
 //! case-insensitive search, as the original selector does.
 
+/// One application as `/api/apps` describes it (the shared wire shape).
 pub use cinder_profile::api::AppInfo;
 
 /// Apps sharing a name before their last dot segment.

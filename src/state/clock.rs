@@ -80,6 +80,45 @@ pub fn zone_label(offset_min: i32) -> String {
     format!("UTC{sign}{:02}:{:02}", a / 60, a % 60)
 }
 
+/// Unix seconds of an RFC 3339 UTC time as the server writes it (`2023-11-14T22:13:20Z`,
+/// fractions ignored); `None` for anything else.
+#[must_use]
+pub fn parse_rfc3339(s: &str) -> Option<UnixSecs> {
+    let s = s.strip_suffix('Z')?;
+    let (date, time) = s.split_once('T')?;
+    let mut d = date.splitn(3, '-').map(str::parse::<i64>);
+    let (y, m, day) = (d.next()?.ok()?, d.next()?.ok()?, d.next()?.ok()?);
+    let time = time.split('.').next()?;
+    let mut t = time.splitn(3, ':').map(str::parse::<i64>);
+    let (h, min, sec) = (t.next()?.ok()?, t.next()?.ok()?, t.next()?.ok()?);
+    let valid = (1..=12).contains(&m) && (1..=31).contains(&day) && h < 24 && min < 60 && sec < 61;
+    let days = days_from_civil(y, u32::try_from(m).ok()?, u32::try_from(day).ok()?);
+    valid.then(|| days * 86_400 + h * 3_600 + min * 60 + sec)
+}
+
+/// `t` relative to `now` in words: `just now`, `5 minutes ago`, `in 3 days`.
+#[must_use]
+pub fn relative(t: UnixSecs, now: UnixSecs) -> String {
+    let d = t - now;
+    let a = d.unsigned_abs();
+    if a < 60 {
+        return "just now".into();
+    }
+    let (n, unit) = match a {
+        0..3_600 => (a / 60, "minute"),
+        3_600..86_400 => (a / 3_600, "hour"),
+        86_400..2_592_000 => (a / 86_400, "day"),
+        2_592_000..31_536_000 => (a / 2_592_000, "month"),
+        _ => (a / 31_536_000, "year"),
+    };
+    let plural = if n == 1 { "" } else { "s" };
+    if d > 0 {
+        format!("in {n} {unit}{plural}")
+    } else {
+        format!("{n} {unit}{plural} ago")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +153,19 @@ mod tests {
         assert_eq!(zone_label(0), "UTC");
         assert_eq!(zone_label(-330), "UTC-05:30");
         assert_eq!(zone_label(60), "UTC+01:00");
+    }
+
+    #[test]
+    fn rfc3339_times_parse_and_read_as_relative_words() {
+        assert_eq!(parse_rfc3339("2023-11-14T22:13:20Z"), Some(1_700_000_000));
+        assert_eq!(parse_rfc3339("1970-01-01T00:00:00.5Z"), Some(0));
+        assert_eq!(parse_rfc3339("2023-11-14 22:13:20"), None);
+        assert_eq!(parse_rfc3339("2023-13-14T22:13:20Z"), None);
+        let now = 1_700_000_000;
+        assert_eq!(relative(now + 10, now), "just now");
+        assert_eq!(relative(now - 120, now), "2 minutes ago");
+        assert_eq!(relative(now + 3_600, now), "in 1 hour");
+        assert_eq!(relative(now + 3 * 86_400, now), "in 3 days");
+        assert_eq!(relative(now - 400 * 86_400, now), "1 year ago");
     }
 }

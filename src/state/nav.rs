@@ -30,9 +30,117 @@ pub const NAV: &[NavItem] = &[
     },
 ];
 
+/// Path of the settings pages.
+pub const SETTINGS: &str = "/settings";
+
+/// The entries to show: Settings only when `settings` (the server requires sign-in and
+/// someone is signed in; without sign-in there is nothing to set).
+pub fn visible(settings: bool) -> impl Iterator<Item = &'static NavItem> {
+    NAV.iter().filter(move |n| settings || n.path != SETTINGS)
+}
+
+/// The tabs of the settings page, each its own URL under [`SETTINGS`] (the settings page
+/// picks the tab from the path, so the app's route table has one settings route).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SettingsTab {
+    /// `/settings`: name, e-mail, full name.
+    Profile,
+    /// `/settings/security`: change password.
+    Password,
+    /// `/settings/api-keys` (admin).
+    ApiKeys,
+    /// `/settings/users` (admin).
+    Users,
+    /// `/settings/apps` (admin).
+    Apps,
+}
+
+impl SettingsTab {
+    /// Every tab, in menu order.
+    pub const ALL: [SettingsTab; 5] = [
+        SettingsTab::Profile,
+        SettingsTab::Password,
+        SettingsTab::ApiKeys,
+        SettingsTab::Users,
+        SettingsTab::Apps,
+    ];
+
+    /// The tab's URL path (the original UI's).
+    #[must_use]
+    pub fn path(self) -> &'static str {
+        match self {
+            SettingsTab::Profile => SETTINGS,
+            SettingsTab::Password => "/settings/security",
+            SettingsTab::ApiKeys => "/settings/api-keys",
+            SettingsTab::Users => "/settings/users",
+            SettingsTab::Apps => "/settings/apps",
+        }
+    }
+
+    /// The tab's label.
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            SettingsTab::Profile => "Profile",
+            SettingsTab::Password => "Change password",
+            SettingsTab::ApiKeys => "API keys",
+            SettingsTab::Users => "Users",
+            SettingsTab::Apps => "Apps",
+        }
+    }
+
+    /// Whether only admins see it.
+    #[must_use]
+    pub fn admin_only(self) -> bool {
+        matches!(
+            self,
+            SettingsTab::ApiKeys | SettingsTab::Users | SettingsTab::Apps
+        )
+    }
+
+    /// The tab at `path` (`/settings/users/add` is the users tab); `None` outside settings.
+    #[must_use]
+    pub fn from_path(path: &str) -> Option<SettingsTab> {
+        let rest = path.strip_prefix(SETTINGS)?;
+        let first = rest.trim_start_matches('/').split('/').next().unwrap_or("");
+        if !rest.is_empty() && !rest.starts_with('/') {
+            return None;
+        }
+        SettingsTab::ALL.into_iter().find(|t| {
+            t.path()
+                .strip_prefix(SETTINGS)
+                .unwrap_or("")
+                .trim_start_matches('/')
+                == first
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn settings_tabs_come_from_the_path() {
+        use super::SettingsTab as T;
+        assert_eq!(T::from_path("/settings"), Some(T::Profile));
+        assert_eq!(T::from_path("/settings/"), Some(T::Profile));
+        assert_eq!(T::from_path("/settings/api-keys"), Some(T::ApiKeys));
+        assert_eq!(T::from_path("/settings/users/add"), Some(T::Users));
+        assert_eq!(T::from_path("/settings/nope"), None);
+        assert_eq!(T::from_path("/settingsx"), None);
+        for t in T::ALL {
+            assert_eq!(T::from_path(t.path()), Some(t));
+        }
+        assert!(T::Users.admin_only() && !T::Password.admin_only());
+    }
+
     use super::*;
+
+    #[test]
+    fn settings_only_when_sign_in_is_required() {
+        assert!(visible(true).any(|n| n.path == SETTINGS));
+        assert!(!visible(false).any(|n| n.path == SETTINGS));
+        assert_eq!(visible(false).count(), NAV.len() - 1);
+    }
 
     #[test]
     fn nav_paths_are_unique_and_absolute() {

@@ -29,7 +29,7 @@ test('signing in with the initial admin opens the app', async () => {
   await page.fill('#password', 'wrong');
   await page.click('#sign-in');
   await page.waitForSelector('#login-error');
-  assert.match(await page.textContent('#login-error'), /invalid credentials/);
+  assert.match(await page.textContent('#login-error'), /Wrong user name or password/);
 
   await page.fill('#password', 'admin');
   await page.click('#sign-in');

@@ -5,6 +5,15 @@
 
 use serde::{Deserialize, Serialize};
 
+mod accounts;
+mod apps;
+
+pub use accounts::{
+    encode_base64, encode_password, ApiKey, NewApiKey, NewUser, PasswordChange, ProfilePatch, Role,
+    RoleChange, Session, User,
+};
+pub use apps::AppInfo;
+
 /// The body of `GET /build`: which binary is answering.
 ///
 /// The original server's `/build` carries Go-specific fields (`goos`, `goVersion`, …); we

@@ -23,7 +23,28 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the server: ingestion, storage, query API and the web app.
-    Server(ServerArgs),
+    Server(Box<ServerArgs>),
+    /// Operator commands (work with the server stopped or running).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+/// `cinder admin …`.
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Set a user's password, read from standard input (one line), and end that user's
+    /// sessions. With the server running, the change goes through its admin socket.
+    ResetPassword(ResetPasswordArgs),
+}
+
+/// Flags of `cinder admin reset-password`.
+#[derive(Debug, Args, Clone)]
+pub struct ResetPasswordArgs {
+    /// The server's storage directory.
+    #[arg(long, env = "PYROSCOPE_STORAGE_PATH", default_value = "./data")]
+    pub storage_path: PathBuf,
+    /// The user's login name.
+    pub user: String,
 }
 
 /// Flags of `cinder server`, as typed.
@@ -387,10 +408,10 @@ mod tests {
     fn auth_of(args: &[&str]) -> Result<AuthConfig, ConfigError> {
         let mut argv = vec!["cinder", "server"];
         argv.extend_from_slice(args);
-        let Cli {
-            command: Command::Server(a),
-        } = Cli::try_parse_from(argv).unwrap();
-        a.auth.resolve()
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Server(a) => a.auth.resolve(),
+            Command::Admin(_) => unreachable!("parsed `cinder server`"),
+        }
     }
 
     #[test]

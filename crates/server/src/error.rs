@@ -37,7 +37,7 @@ pub enum AppError {
     CrossOrigin,
     /// Too many failed logins from this client or for this user name (429, JSON, with
     /// `Retry-After`).
-    #[error("too many failed login attempts, try again later")]
+    #[error("too many failed login attempts, try again in {retry_after} s")]
     TooManyRequests {
         /// Seconds until the next attempt may succeed.
         retry_after: u64,

@@ -14,6 +14,7 @@
 //! - [`build_info`]: what `GET /build` reports.
 //! - [`clock`]: the wall clock in unix seconds, and RFC 3339.
 
+pub mod admin;
 pub mod auth;
 pub mod build_info;
 pub mod clock;

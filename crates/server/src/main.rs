@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use cinder_server::config::{Cli, Command, Config};
+use cinder_server::config::{AdminCommand, Cli, Command, Config, ResetPasswordArgs};
 use cinder_server::store::Store;
 use cinder_server::{app, clock, selfprof, AppState, Assets};
 use clap::Parser;
@@ -23,12 +23,44 @@ const RETENTION_INTERVAL: Duration = Duration::from_secs(600);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Cli {
-        command: Command::Server(args),
-    } = Cli::parse();
-    init_logging(&args.log_level);
-    let config = args.resolve()?;
-    serve(config).await
+    match Cli::parse().command {
+        Command::Server(args) => {
+            init_logging(&args.log_level);
+            let config = args.resolve()?;
+            serve(config).await
+        }
+        Command::Admin(AdminCommand::ResetPassword(args)) => reset_password(&args),
+    }
+}
+
+/// `cinder admin reset-password`: the new password is the first line of stdin.
+fn reset_password(args: &ResetPasswordArgs) -> anyhow::Result<()> {
+    use std::io::BufRead;
+    eprintln!(
+        "New password for {} (one line on standard input):",
+        args.user
+    );
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let pw = line.trim_end_matches(['\n', '\r']).as_bytes().to_vec();
+    let now = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs(),
+    )
+    .unwrap_or(i64::MAX);
+    let how = cinder_server::admin::reset_password_at(
+        &args.storage_path,
+        &args.user,
+        cinder_server::auth::password::Password(pw),
+        now,
+    )?;
+    eprintln!("{how}; {}'s sessions have ended", args.user);
+    Ok(())
 }
 
 fn init_logging(filter: &str) {
@@ -68,6 +100,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if let Some(retention) = config.settings.retention {
         tokio::spawn(enforce_retention(Arc::clone(&store), retention));
     }
+    cinder_server::admin::serve(&config.storage_path, Arc::clone(&store))
+        .context("starting the admin socket")?;
     let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
@@ -81,6 +115,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown)
         .await?;
     stop_profiling.store(true, Ordering::Relaxed);
+    let _ = std::fs::remove_file(config.storage_path.join(cinder_server::admin::SOCKET));
     tracing::info!("shut down cleanly");
     Ok(())
 }

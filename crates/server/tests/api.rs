@@ -540,6 +540,17 @@ async fn apps_are_listed_with_metadata_and_deleted_with_their_data() {
         body,
         r#"[{"name":"one.cpu","spyName":"pyspy","sampleRate":100,"units":"samples"},{"name":"two.alloc_space","spyName":"gospy","units":"bytes"}]"#
     );
+    s.ingest(
+        &format!("name=one.cpu%7Benv%3Dprod%2Cregion%3Deu%7D&{}", window()),
+        "a 1\n",
+    )
+    .await;
+    let (_, body) = s.get("/api/apps?details=true").await;
+    let apps: Vec<cinder_profile::api::AppInfo> = serde_json::from_str(&body).unwrap();
+    let until = T0 + 10;
+    let last = |a: &cinder_profile::api::AppInfo| (a.label_count, a.last_data_time);
+    assert_eq!(last(&apps[0]), (Some(2), Some(until)), "{body}");
+    assert_eq!(last(&apps[1]), (Some(0), Some(until)), "{body}");
     let del = |b: &'static str| {
         Request::delete("/api/apps")
             .header("content-type", "application/json")

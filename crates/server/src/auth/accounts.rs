@@ -59,17 +59,8 @@ pub struct NewUser {
     pub role: Option<String>,
 }
 
-/// Body of `PATCH /api/user` and `PATCH /api/users/{id}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfilePatch {
-    /// New login name.
-    pub name: Option<String>,
-    /// New e-mail address.
-    pub email: Option<String>,
-    /// New display name.
-    pub full_name: Option<String>,
-}
+/// Body of `PATCH /api/user` and `PATCH /api/users/{id}`: the shared shape.
+pub use cinder_profile::api::ProfilePatch;
 
 /// A plausible e-mail address: `local@domain`, no spaces, no empty labels.
 fn valid_email(s: &str) -> bool {

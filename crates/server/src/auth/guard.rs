@@ -8,7 +8,7 @@
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -157,8 +157,9 @@ fn connect_error(e: &AppError) -> Response {
 }
 
 /// For app pages when auth is required: `None` to serve the page, else the answer — 307
-/// to `/login` without a valid session, 401 JSON for a bad API key (spec §5.3: no redirect).
-pub fn page(state: &AppState, headers: &HeaderMap) -> Option<Response> {
+/// to `/login?next=<the page's path and query>` without a valid session (the sign-in page
+/// returns there), 401 JSON for a bad API key (spec §5.3: no redirect).
+pub fn page(state: &AppState, headers: &HeaderMap, wanted: &Uri) -> Option<Response> {
     let auth = state.auth();
     if !auth.required() {
         return None;
@@ -166,8 +167,23 @@ pub fn page(state: &AppState, headers: &HeaderMap) -> Option<Response> {
     match auth.identify(&state.store(), headers, state.now()) {
         Ok(Identity::Key(_) | Identity::Session(_)) => None,
         Ok(Identity::BadKey) => Some(AppError::Unauthorized.into_response()),
-        Ok(Identity::Anonymous | Identity::BadSession) => Some(redirect("/login")),
+        Ok(Identity::Anonymous | Identity::BadSession) => Some(to_login(wanted)),
         Err(e) => Some(AppError::from(e).into_response()),
+    }
+}
+
+/// `307` to the sign-in page, which sends the browser back to `wanted` afterwards (`/`
+/// needs no `next`).
+fn to_login(wanted: &Uri) -> Response {
+    let pq = wanted.path_and_query().map_or("/", |pq| pq.as_str());
+    if pq == "/" {
+        return redirect("/login");
+    }
+    let next = serde_urlencoded::to_string([("next", pq)]).unwrap_or_default();
+    let location = format!("/login?{next}");
+    match axum::http::HeaderValue::from_str(&location) {
+        Ok(v) => (StatusCode::TEMPORARY_REDIRECT, [(header::LOCATION, v)]).into_response(),
+        Err(_) => redirect("/login"),
     }
 }
 

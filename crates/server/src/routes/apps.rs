@@ -5,7 +5,7 @@
 //! Agent one.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use cinder_profile::api::AppInfo;
@@ -14,19 +14,41 @@ use serde::Deserialize;
 use crate::error::AppError;
 use crate::AppState;
 
-/// `GET /api/apps`: applications in creation order.
-pub async fn apps_list(State(state): State<AppState>) -> Result<Json<Vec<AppInfo>>, AppError> {
-    let apps = state.store().apps()?;
-    Ok(Json(
-        apps.into_iter()
-            .map(|(name, rec)| AppInfo {
-                name,
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    /// `true`: add each app's label count and last data time (the settings page).
+    #[serde(default)]
+    details: bool,
+}
+
+/// `GET /api/apps[?details=true]`: applications in creation order.
+pub async fn apps_list(
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<AppInfo>>, AppError> {
+    let store = state.store();
+    let apps = super::blocking(move || {
+        let mut out = Vec::new();
+        for (name, rec) in store.apps()? {
+            let mut info = AppInfo {
                 spy_name: rec.meta.spy_name,
                 sample_rate: rec.meta.sample_rate,
                 units: rec.meta.units,
-            })
-            .collect(),
-    ))
+                ..AppInfo::default()
+            };
+            if q.details {
+                let keys = store.label_keys(Some(&name))?;
+                let count = keys.iter().filter(|k| *k != "__name__").count();
+                info.label_count = Some(u32::try_from(count).unwrap_or(u32::MAX));
+                info.last_data_time = store.last_data_time(&name)?;
+            }
+            info.name = name;
+            out.push(info);
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(Json(apps))
 }
 
 #[derive(Debug, Deserialize)]

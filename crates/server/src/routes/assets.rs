@@ -98,7 +98,7 @@ pub async fn spa(State(state): State<AppState>, uri: Uri, headers: HeaderMap) ->
     let status = if is_app_route(rel) {
         let first = rel.split('/').next().unwrap_or("");
         if !OPEN_ROUTES.contains(&first) {
-            if let Some(refused) = crate::auth::guard::page(&state, &headers) {
+            if let Some(refused) = crate::auth::guard::page(&state, &headers, &uri) {
                 return refused;
             }
         }

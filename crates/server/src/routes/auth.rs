@@ -10,13 +10,15 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
+use cinder_profile::api::Session;
 use serde::Deserialize;
 
 use super::json;
 use crate::auth::accounts::{self, NewUser};
 use crate::auth::guard::{has_session, redirect};
 use crate::auth::password::{self, Password};
-use crate::auth::{csrf, Auth};
+use crate::auth::{csrf, Auth, Identity};
 use crate::error::AppError;
 use crate::store::{Store, StoreError, UserRecord};
 use crate::AppState;
@@ -175,4 +177,43 @@ pub async fn signup_create(
     auth.hashing(move || accounts::create_from(&store, &new, role, now))
         .await?;
     Ok(StatusCode::OK.into_response())
+}
+
+/// `GET /api/session` (Cinder's own; open, always 200): whether sign-in is required and
+/// possible, and who the caller is. The app asks this first, so a signed-out browser
+/// sees no refused request.
+pub async fn session_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Session>, AppError> {
+    let auth = state.auth();
+    let config = auth.config();
+    let user = match auth.identify(&state.store(), &headers, state.now()) {
+        Ok(Identity::Session(u)) => Some(u),
+        _ => None,
+    };
+    let default_password = match &user {
+        Some(u) => has_initial_password(auth, u).await?,
+        None => false,
+    };
+    Ok(Json(Session {
+        auth_required: auth.required(),
+        signup_enabled: config.internal && config.signup,
+        user: user.as_ref().map(super::users::user_view),
+        default_password,
+    }))
+}
+
+/// Whether `u` is the initial admin still using the configured initial password. Only a
+/// never-changed password is verified (one hash, until it is changed).
+async fn has_initial_password(auth: &Auth, u: &UserRecord) -> Result<bool, AppError> {
+    let Some(initial) = auth.config().initial_admin.as_ref() else {
+        return Ok(false);
+    };
+    if initial.name != u.name || u.password_changed_at != u.created_at || u.is_external {
+        return Ok(false);
+    }
+    let (pw, hash) = (initial.password.0.clone(), u.password_hash.clone());
+    auth.hashing(move || Ok(password::verify(pw.as_bytes(), &hash)))
+        .await
 }

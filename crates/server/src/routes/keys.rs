@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use cinder_profile::api::{ApiKey, NewApiKey};
 
 use super::{blocking, json};
 use crate::auth::{keys, Role};
@@ -14,55 +14,30 @@ use crate::error::AppError;
 use crate::store::ApiKeyRecord;
 use crate::AppState;
 
-/// A key on the wire; `key` only in the answer to its creation.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyView {
-    id: u64,
-    name: String,
-    role: Role,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    key: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    expires_at: Option<String>,
-    created_at: String,
-}
-
-impl KeyView {
-    fn new(k: &ApiKeyRecord, key: Option<String>) -> Self {
-        KeyView {
-            id: k.id,
-            name: k.name.clone(),
-            role: k.role,
-            key,
-            expires_at: k.expires_at.map(clock::rfc3339),
-            created_at: clock::rfc3339(k.created_at),
-        }
+/// The wire form of a stored key; `key` (the secret) only in the answer to its creation.
+fn key_view(k: &ApiKeyRecord, key: Option<String>) -> ApiKey {
+    ApiKey {
+        id: k.id,
+        name: k.name.clone(),
+        role: k.role,
+        key,
+        expires_at: k.expires_at.map(clock::rfc3339),
+        created_at: clock::rfc3339(k.created_at),
     }
 }
 
 /// `GET /api/keys`.
-pub async fn keys_list(State(state): State<AppState>) -> Result<Json<Vec<KeyView>>, AppError> {
+pub async fn keys_list(State(state): State<AppState>) -> Result<Json<Vec<ApiKey>>, AppError> {
     let all = state.store().api_keys()?;
-    Ok(Json(all.iter().map(|k| KeyView::new(k, None)).collect()))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct NewKey {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    role: String,
-    ttl_seconds: Option<i64>,
+    Ok(Json(all.iter().map(|k| key_view(k, None)).collect()))
 }
 
 /// `POST /api/keys` with `{"name","role","ttlSeconds"?}`: 201 with the key.
 pub async fn keys_create(
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<(StatusCode, Json<KeyView>), AppError> {
-    let req: NewKey = json::parse(&body)?;
+) -> Result<(StatusCode, Json<ApiKey>), AppError> {
+    let req: NewApiKey = json::parse(&body)?;
     let mut errors = Vec::new();
     if req.name.is_empty() {
         errors.push("api key name can't be empty".to_string());
@@ -82,7 +57,7 @@ pub async fn keys_create(
         .ok_or_else(|| AppError::Invalid(vec!["api key with this name already exists".into()]))?;
     Ok((
         StatusCode::CREATED,
-        Json(KeyView::new(&issued.record, Some(issued.key))),
+        Json(key_view(&issued.record, Some(issued.key))),
     ))
 }
 

@@ -1,7 +1,7 @@
 //! The route table. Paths follow the original Pyroscope server (spec §2) plus Grafana's
 //! push endpoint; each group lives in its own module. Every route carries the guard of its
-//! row in the spec's Auth column ([`Access`]); only `/healthz`, `/login`, `/logout`,
-//! `/signup` and the web app's static files are open whatever the switches say.
+//! row in the spec's Auth column ([`Access`]); only `/healthz`, `/api/session`, `/login`,
+//! `/logout`, `/signup` and the web app's static files are open whatever the switches say.
 
 mod apps;
 pub mod assets;
@@ -73,6 +73,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 .merge(delete(apps::apps_delete).route_layer(api(Access::AdminIfAnyAuth))),
         )
         .route("/healthz", any(meta::healthz))
+        .route("/api/session", get(auth::session_get))
         .route("/build", any(meta::build).layer(api(Access::Any)))
         .route(
             "/login",

@@ -10,7 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use cinder_profile::api::User;
+use serde::Deserialize;
 
 use super::auth::ClientAddr;
 use super::{blocking, json};
@@ -22,38 +23,19 @@ use crate::error::AppError;
 use crate::store::UserRecord;
 use crate::AppState;
 
-/// A user on the wire (every user endpoint).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserView {
-    id: u64,
-    name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    full_name: Option<String>,
-    role: Role,
-    is_disabled: bool,
-    is_external: bool,
-    created_at: String,
-    updated_at: String,
-    password_changed_at: String,
-}
-
-impl From<&UserRecord> for UserView {
-    fn from(u: &UserRecord) -> Self {
-        UserView {
-            id: u.id,
-            name: u.name.clone(),
-            email: u.email.clone(),
-            full_name: u.full_name.clone(),
-            role: u.role,
-            is_disabled: u.is_disabled,
-            is_external: u.is_external,
-            created_at: clock::rfc3339(u.created_at),
-            updated_at: clock::rfc3339(u.updated_at),
-            password_changed_at: clock::rfc3339(u.password_changed_at),
-        }
+/// A user on the wire (every user endpoint; never its hash).
+pub fn user_view(u: &UserRecord) -> User {
+    User {
+        id: u.id,
+        name: u.name.clone(),
+        email: u.email.clone(),
+        full_name: u.full_name.clone(),
+        role: u.role,
+        is_disabled: u.is_disabled,
+        is_external: u.is_external,
+        created_at: clock::rfc3339(u.created_at),
+        updated_at: clock::rfc3339(u.updated_at),
+        password_changed_at: clock::rfc3339(u.password_changed_at),
     }
 }
 
@@ -71,8 +53,8 @@ fn me(p: &Principal) -> Result<&UserRecord, AppError> {
 }
 
 /// `GET /api/user`.
-pub async fn user_get(p: Principal) -> Result<Json<UserView>, AppError> {
-    Ok(Json(me(&p)?.into()))
+pub async fn user_get(p: Principal) -> Result<Json<User>, AppError> {
+    Ok(Json(user_view(me(&p)?)))
 }
 
 /// `PATCH /api/user` (and `PATCH /api/users`): name, e-mail, full name of oneself.
@@ -80,16 +62,16 @@ pub async fn user_update(
     State(state): State<AppState>,
     p: Principal,
     body: Bytes,
-) -> Result<Json<UserView>, AppError> {
+) -> Result<Json<User>, AppError> {
     let id = me(&p)?.id;
     update(&state, id, &body).await
 }
 
-async fn update(state: &AppState, id: u64, body: &Bytes) -> Result<Json<UserView>, AppError> {
+async fn update(state: &AppState, id: u64, body: &Bytes) -> Result<Json<User>, AppError> {
     let patch: ProfilePatch = json::parse(body)?;
     let (store, now) = (state.store(), state.now());
     let user = blocking(move || accounts::update_profile(&store, id, patch, now)).await?;
-    Ok(Json((&user).into()))
+    Ok(Json(user_view(&user)))
 }
 
 #[derive(Deserialize)]
@@ -146,16 +128,16 @@ async fn set_password(state: &AppState, id: u64, pw: Password) -> Result<UserRec
 }
 
 /// `GET /api/users`.
-pub async fn users_list(State(state): State<AppState>) -> Result<Json<Vec<UserView>>, AppError> {
+pub async fn users_list(State(state): State<AppState>) -> Result<Json<Vec<User>>, AppError> {
     let users = state.store().users()?;
-    Ok(Json(users.iter().map(UserView::from).collect()))
+    Ok(Json(users.iter().map(user_view).collect()))
 }
 
 /// `POST /api/users`: 201 with the new user.
 pub async fn users_create(
     State(state): State<AppState>,
     body: Bytes,
-) -> Result<(StatusCode, Json<UserView>), AppError> {
+) -> Result<(StatusCode, Json<User>), AppError> {
     let new: NewUser = json::parse(&body)?;
     let role = accounts::validate_new(&new, None)?;
     let (store, now) = (state.store(), state.now());
@@ -163,17 +145,17 @@ pub async fn users_create(
         .auth()
         .hashing(move || accounts::create_from(&store, &new, role, now))
         .await?;
-    Ok((StatusCode::CREATED, Json((&user).into())))
+    Ok((StatusCode::CREATED, Json(user_view(&user))))
 }
 
 /// `GET /api/users/{id}`.
 pub async fn users_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<UserView>, AppError> {
+) -> Result<Json<User>, AppError> {
     let user = state.store().user(user_id(&id)?)?;
     let user = user.ok_or_else(|| AppError::NotFound("user not found".into()))?;
-    Ok(Json((&user).into()))
+    Ok(Json(user_view(&user)))
 }
 
 /// `PATCH /api/users/{id}`: as `PATCH /api/user`, for any user.
@@ -181,7 +163,7 @@ pub async fn users_update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Json<UserView>, AppError> {
+) -> Result<Json<User>, AppError> {
     update(&state, user_id(&id)?, &body).await
 }
 

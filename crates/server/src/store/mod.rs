@@ -54,6 +54,14 @@ pub enum StoreError {
     },
 }
 
+impl StoreError {
+    /// Another process (a running server) holds the store's lock.
+    #[must_use]
+    pub fn is_locked(&self) -> bool {
+        matches!(self, StoreError::Engine(fjall::Error::Locked))
+    }
+}
+
 fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt {
         what,
@@ -192,6 +200,22 @@ impl Store {
             .collect::<Result<Vec<_>, StoreError>>()?;
         apps.sort_by_key(|(_, r)| r.seq);
         Ok(apps)
+    }
+
+    /// End of the latest 10 s slot holding data of `app` (unix seconds), if any: the last
+    /// level-0 key of each series, whose keys sort by time.
+    pub fn last_data_time(&self, app: &str) -> Result<Option<i64>, StoreError> {
+        let mut last = None;
+        for s in self.series_of_app(app)? {
+            let mut prefix = tables::series_prefix(s.id).to_vec();
+            prefix.push(0);
+            if let Some(g) = self.trees.prefix(prefix).next_back() {
+                let (k, _) = g.into_inner()?;
+                let end = tables::slot_key_start(&k).map(|t| t + segments::span(0));
+                last = last.max(end);
+            }
+        }
+        Ok(last)
     }
 
     /// Merges the trees of `series` over `window`. Averaged series (per the metadata of the

@@ -10,7 +10,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
 use cinder_server::auth::limit::{LoginLimits, Rate};
-use cinder_server::auth::{AuthConfig, SameSite};
+use cinder_server::auth::{AuthConfig, InitialAdmin, SameSite};
 
 use super::fixture::{b64, Answer, Credential, Fixture, Mode, Who, PASSWORD};
 
@@ -235,7 +235,13 @@ async fn failed_logins_are_throttled_per_client_address() {
     }
     let a = login_from(&fx, "10.0.0.9:6", "agent", PASSWORD).await;
     assert_eq!(a.status, 429, "the address is spent, whatever the name");
-    assert!(a.header("retry-after").parse::<u64>().unwrap() >= 1);
+    let wait = a.header("retry-after").parse::<u64>().unwrap();
+    assert!(wait >= 1);
+    assert!(
+        a.body.contains(&format!("try again in {wait} s")),
+        "the body says the wait too (the app shows it): {}",
+        a.body
+    );
     assert_eq!(
         login_from(&fx, "10.0.0.10:5", "agent", PASSWORD)
             .await
@@ -343,4 +349,62 @@ async fn cross_site_posts_with_the_session_cookie_are_refused() {
     assert_eq!(key.status, 204, "API keys are not ambient credentials");
     let same = send(Some("same-origin"), Some("http://cinder:4040"), admin).await;
     assert_eq!(same.status, 204);
+}
+
+#[tokio::test]
+async fn the_session_says_who_is_signed_in_and_whether_the_initial_password_is_still_set() {
+    let config = AuthConfig {
+        internal: true,
+        initial_admin: Some(InitialAdmin::default()),
+        ..AuthConfig::default()
+    };
+    let fx = Fixture::with_config(Mode::InternalOnly, config);
+    let anon = fx.call(&NONE, "GET", "/api/session", "").await;
+    assert_eq!(
+        pair(&anon),
+        (
+            200,
+            r#"{"authRequired":true,"signupEnabled":false,"defaultPassword":false}"#
+        )
+    );
+    let a = login(&fx, "admin", "admin").await;
+    let cookie = Credential::Cookie(a.session().unwrap());
+    let s = fx.call(&cookie, "GET", "/api/session", "").await;
+    let v: serde_json::Value = serde_json::from_str(&s.body).unwrap();
+    assert_eq!(
+        (&v["user"]["name"], &v["user"]["role"]),
+        (&"admin".into(), &"Admin".into())
+    );
+    assert_eq!(v["defaultPassword"], true, "{}", s.body);
+    let body = format!(
+        r#"{{"oldPassword":"{}","newPassword":"{}"}}"#,
+        b64("admin"),
+        b64("n3w-secret")
+    );
+    let changed = fx.call(&cookie, "PUT", "/api/user/password", &body).await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.body);
+    let cookie = Credential::Cookie(changed.session().unwrap());
+    let s = fx.call(&cookie, "GET", "/api/session", "").await;
+    let v: serde_json::Value = serde_json::from_str(&s.body).unwrap();
+    assert_eq!(v["defaultPassword"], false, "{}", s.body);
+    let ro = fx
+        .call(&fx.cred(Who::ReadOnlySession), "GET", "/api/session", "")
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&ro.body).unwrap();
+    assert_eq!(
+        (&v["user"]["name"], &v["defaultPassword"]),
+        (&"ro".into(), &false.into())
+    );
+    let signup = Fixture::new(Mode::InternalOnly);
+    let s = signup.call(&NONE, "GET", "/api/session", "").await;
+    assert!(s.body.contains(r#""signupEnabled":true"#), "{}", s.body);
+    let off = Fixture::new(Mode::Off);
+    let s = off.call(&NONE, "GET", "/api/session", "").await;
+    assert_eq!(
+        pair(&s),
+        (
+            200,
+            r#"{"authRequired":false,"signupEnabled":false,"defaultPassword":false}"#
+        )
+    );
 }

@@ -64,6 +64,7 @@ const PUSH: &str = "/push.v1.PusherService/Push";
 #[rustfmt::skip]
 const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/healthz", "", Rule::Open, 200),
+    ep("GET", "/api/session", "", Rule::Open, 200),
     ep("GET", "/main.css", "", Rule::Open, 200),
     ep("GET", "/login", "", Rule::Open, 200),
     ep("GET", "/signup", "", Rule::Open, 200),
@@ -283,10 +284,24 @@ fn refused_bodies_are_the_specs_json() {
             (403, r#"{"errors":["permission denied"]}"#)
         );
         let page = fx
-            .call(&fx.cred(Who::Anonymous), "GET", "/explore", "")
+            .call(
+                &fx.cred(Who::Anonymous),
+                "GET",
+                "/explore?query=a.cpu%7B%7D&from=now-1h",
+                "",
+            )
             .await;
         assert_eq!(
             (page.status.as_u16(), page.header("location")),
+            (
+                307,
+                "/login?next=%2Fexplore%3Fquery%3Da.cpu%257B%257D%26from%3Dnow-1h"
+            ),
+            "the sign-in page gets the whole wanted URL"
+        );
+        let home = fx.call(&fx.cred(Who::Anonymous), "GET", "/", "").await;
+        assert_eq!(
+            (home.status.as_u16(), home.header("location")),
             (307, "/login")
         );
         let push = fx.call(&fx.cred(Who::ReadOnlyKey), "POST", PUSH, "").await;

@@ -301,3 +301,62 @@ fn the_binary_enforces_auth_and_keeps_keys_and_sessions_across_a_restart() {
     assert!(http(port, "GET", "/api/apps", &cookie, "").contains("p.cpu"));
     stop(child);
 }
+
+/// `cinder admin reset-password`, the new password on stdin; the output and success.
+fn reset(storage: &std::path::Path, user: &str, stdin: &str) -> (bool, String) {
+    let mut child = Command::new(BIN)
+        .args(["admin", "reset-password", "--storage-path"])
+        .arg(storage)
+        .arg(user)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), stdin.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn session_of(port: u16, user: &str, password: &str) -> Option<String> {
+    let r = http(port, "POST", "/login", "", &login_body(user, password));
+    r.starts_with("HTTP/1.1 204").then(|| {
+        let token = r.split("pyroscopeJWT=").nth(1).unwrap();
+        format!(
+            "Cookie: pyroscopeJWT={}\r\n",
+            token.split(';').next().unwrap()
+        )
+    })
+}
+
+#[test]
+fn reset_password_works_with_the_server_running_or_stopped_and_ends_sessions() {
+    let storage = tempfile::tempdir().unwrap();
+    let (child, port) = start(storage.path());
+    let cookie = session_of(port, "admin", "admin").unwrap();
+    let (ok, msg) = reset(storage.path(), "admin", "while-running\n");
+    assert!(ok && msg.contains("running server"), "{msg}");
+    let r = http(port, "GET", "/api/user", &cookie, "");
+    assert!(r.starts_with("HTTP/1.1 401"), "the old session ended: {r}");
+    assert!(session_of(port, "admin", "admin").is_none());
+    let cookie = session_of(port, "admin", "while-running").expect("the new password works");
+    let (ok, msg) = reset(storage.path(), "nobody", "x\n");
+    assert!(!ok && msg.contains("no user named"), "{msg}");
+    let (ok, msg) = reset(storage.path(), "admin", "\n");
+    assert!(!ok && msg.contains("can't be empty"), "{msg}");
+    stop(child);
+
+    let (ok, msg) = reset(storage.path(), "admin", "while-stopped\r\n");
+    assert!(ok && msg.contains("no server was running"), "{msg}");
+    let (child, port) = start(storage.path());
+    let r = http(port, "GET", "/api/user", &cookie, "");
+    assert!(r.starts_with("HTTP/1.1 401"), "{r}");
+    assert!(session_of(port, "admin", "while-running").is_none());
+    assert!(session_of(port, "admin", "while-stopped").is_some());
+    stop(child);
+    let (ok, msg) = reset(&storage.path().join("typo"), "admin", "x\n");
+    assert!(!ok && msg.contains("no Cinder store"), "{msg}");
+}
