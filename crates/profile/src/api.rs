@@ -61,28 +61,6 @@ impl BuildInfo {
     }
 }
 
-/// One entry of `GET /api/apps`: an application and the metadata of its last upload. Empty
-/// fields are omitted on the wire, as the original does, and default when absent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct AppInfo {
-    /// Full name with the profile type, e.g. `ride-sharing-app.cpu`.
-    pub name: String,
-    /// Profiler that sent it.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub spy_name: String,
-    /// Samples per second (0 when not sampled).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub sample_rate: u32,
-    /// Unit of the values.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub units: String,
-}
-
-fn is_zero(v: &u32) -> bool {
-    *v == 0
-}
-
 /// The formats a profile is rendered or exported in: `GET /render?format=` and the app's
 /// export menu. Parsed once from the parameter; everything after matches on the variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,29 +117,6 @@ impl ProfileFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn app_info_omits_empty_fields_and_reads_them_back_as_defaults() {
-        let bare = AppInfo {
-            name: "a.cpu".into(),
-            ..AppInfo::default()
-        };
-        let json = serde_json::to_string(&bare).unwrap();
-        assert_eq!(json, r#"{"name":"a.cpu"}"#);
-        assert_eq!(serde_json::from_str::<AppInfo>(&json).unwrap(), bare);
-        let full = AppInfo {
-            spy_name: "pyspy".into(),
-            sample_rate: 100,
-            units: "samples".into(),
-            ..bare
-        };
-        let json = serde_json::to_string(&full).unwrap();
-        assert_eq!(
-            json,
-            r#"{"name":"a.cpu","spyName":"pyspy","sampleRate":100,"units":"samples"}"#
-        );
-        assert_eq!(serde_json::from_str::<AppInfo>(&json).unwrap(), full);
-    }
 
     #[test]
     fn profile_formats_parse_what_they_print() {
