@@ -96,7 +96,7 @@ impl Chunked {
             let q = query.clone();
             async move {
                 let r = fetch(q, w).await;
-                progress.update(|p| {
+                progress.try_update(|p| {
                     if let Some((done, _)) = p {
                         *done += 1;
                     }
@@ -107,7 +107,8 @@ impl Chunked {
         let chunk_fetches = join_all(missing.iter().map(|&i| counted(grid.chunk(i))));
         let edge_fetches = join_all(plan.edges.iter().map(|&w| counted(w)));
         let (chunks, edges) = futures::join!(chunk_fetches, edge_fetches);
-        self.progress.set(None);
+        // The page may be gone by now; then nothing is shown.
+        let _ = self.progress.try_set(None);
         let mut edge_trees = Vec::with_capacity(edges.len());
         let mut meta = None;
         for r in edges {

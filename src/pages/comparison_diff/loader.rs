@@ -145,7 +145,8 @@ impl DiffLoader {
                 .ok()
                 .and_then(|bytes| LoadedProfile::from_flamebearer_json(&bytes).ok())
                 .and_then(|p| p.timeline);
-            if self.timeline_id.get_untracked() == id {
+            // `try_`: the page may have been left while the request was out.
+            if self.timeline_id.try_get_untracked() == Some(id) {
                 self.timeline.set(model);
             }
         });
@@ -158,7 +159,8 @@ impl DiffLoader {
     }
 
     fn finish(self, side: Side, id: u64, result: Result<LoadedProfile, String>) {
-        if self.latest.with_untracked(|l| l[slot(side)]) != id {
+        // Superseded, or the page was left (its signals are disposed together).
+        if self.latest.try_with_untracked(|l| l[slot(side)]) != Some(id) {
             return;
         }
         self.loading.update(|l| l[slot(side)] = false);
@@ -197,7 +199,8 @@ impl DiffLoader {
         api::browser::after_next_frame(move || {
             let current = self
                 .profile
-                .with_untracked(|p| p.as_ref().is_some_and(|p| Arc::ptr_eq(p, &flame)));
+                .try_with_untracked(|p| p.as_ref().is_some_and(|p| Arc::ptr_eq(p, &flame)))
+                .unwrap_or(false);
             if let (true, Some(sides)) = (current, flame.diff.as_ref()) {
                 self.table
                     .set(Some(Arc::new(DiffTableModel::new(&flame.tree, sides))));

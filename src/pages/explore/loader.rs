@@ -59,7 +59,8 @@ impl Loader {
     pub fn load_apps(self) {
         spawn_local(async move {
             let result = api::http::apps().await.map_err(|e| e.to_string());
-            self.apps.set(Some(result));
+            // The page may be gone by now (navigated away): then nothing is set.
+            let _ = self.apps.try_set(Some(result));
         });
     }
 
@@ -79,8 +80,8 @@ impl Loader {
         self.pending.set(Some(id));
         set_timeout(
             move || {
-                if self.pending.get_untracked() == Some(id) {
-                    self.spinner.set(true);
+                if self.pending.try_get_untracked() == Some(Some(id)) {
+                    let _ = self.spinner.try_set(true);
                 }
             },
             SPINNER_DELAY,
@@ -98,8 +99,10 @@ impl Loader {
         self.finish(id, LoadedProfile::from_file(name, bytes));
     }
 
+    /// Shows the answer to request `id`, unless a newer one was made or the page was left
+    /// (its signals are then disposed together, so `latest` tells for all of them).
     fn finish(self, id: u64, result: Result<LoadedProfile, String>) {
-        if self.latest.get_untracked() != id {
+        if self.latest.try_get_untracked() != Some(id) {
             return;
         }
         self.pending.set(None);
@@ -113,7 +116,7 @@ impl Loader {
                 // The table (a pass over every node, then a sort) waits until the flamegraph
                 // is on screen.
                 api::browser::after_next_frame(move || {
-                    if self.latest.get_untracked() == id {
+                    if self.latest.try_get_untracked() == Some(id) {
                         self.table.set(Some(Arc::new(TableModel::new(&flame.tree))));
                     }
                 });
