@@ -58,7 +58,7 @@ bench-wasm:
 # JS heap + wasm memory of the app holding the render benchmark's 100k and 500k profiles.
 BENCH_PROFILES := target/bench-profiles
 bench-memory: build
-	python3 ../shared/bench/render/gen/gen_profiles.py --out $(BENCH_PROFILES) 100000 500000
+	python3 bench/gen/gen_profiles.py --out $(BENCH_PROFILES) 100000 500000
 	@$(STEP) bench-memory bash -c 'cd tests/e2e && node bench-memory.mjs ../../$(BENCH_PROFILES)/100000.json ../../$(BENCH_PROFILES)/500000.json'
 
 test-e2e:

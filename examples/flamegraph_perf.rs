@@ -2,7 +2,7 @@
 //! search, paint (root view and zoomed, into a recording painter) and hit tests.
 //!
 //! ```sh
-//! python3 ../shared/bench/render/gen/gen_profiles.py --out /tmp/fgprof 500000
+//! python3 bench/gen/gen_profiles.py --out /tmp/fgprof 500000
 //! cargo run --release -j 1 --example flamegraph_perf -- /tmp/fgprof/500000.json
 //! ```
 //! Reads `<n>.meta.json` next to the profile for the zoom target and search term.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs every tool the build and the tests need, from crates.io, npm and Debian only.
 # Idempotent and version-checked: a tool already at the pinned version is left alone, so a
-# warm machine pays nothing. Used by `make run` and `make test`; see guide/toolchain.md in
-# ../shared for why each pin and flag is what it is.
+# warm machine pays nothing. Used by `make run` and `make test`; the reason for each pin and
+# flag is given beside it below.
 #   scripts/bootstrap.sh build   tools to build and run (wasm target, trunk, wasm-bindgen, wasm-opt)
 #   scripts/bootstrap.sh test    the above, plus Chromium, chromedriver, playwright-core and
 #                                the real Python agent (PyPI pyroscope-io) in target/agents-venv

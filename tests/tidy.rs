@@ -1,6 +1,7 @@
 //! Tidy checks over the whole repository, run with the host tests: every Rust file opens
 //! with a `//!` doc saying why it exists, stays under the size budget, and carries no
-//! debugging leftovers. These are the style rules of DEVELOPERS.md made mechanical.
+//! debugging leftovers; no tracked file names a path outside the repository (a clone must
+//! stand alone). These are the style rules of DEVELOPERS.md made mechanical.
 
 use std::path::{Path, PathBuf};
 
@@ -91,4 +92,95 @@ fn no_debugging_leftovers() {
         }
     }
     assert!(hits.is_empty(), "debugging leftovers:\n{}", hits.join("\n"));
+}
+
+/// The repository's tracked files (`git ls-files`), or, outside a git checkout (a source
+/// tarball), every file below the root except build output and dependencies.
+fn tracked_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed = std::process::Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(root)
+        .output()
+        .ok()
+        .filter(|o| o.status.success());
+    let files: Vec<PathBuf> = match listed {
+        Some(out) => out
+            .stdout
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| root.join(String::from_utf8_lossy(p).as_ref()))
+            .collect(),
+        None => {
+            let mut files = Vec::new();
+            walk_all(root, &mut files);
+            files
+        }
+    };
+    assert!(
+        files.len() > 50,
+        "tidy found too few files: {}",
+        files.len()
+    );
+    files
+}
+
+fn walk_all(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if path.is_dir() {
+            if !name.starts_with('.')
+                && !matches!(name.as_ref(), "target" | "node_modules" | "dist")
+            {
+                walk_all(&path, out);
+            }
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn nothing_refers_to_a_path_outside_the_repository() {
+    // Spelled in pieces so this file does not match itself. During development the
+    // project's shared knowledge sat beside the clone; whatever a test or benchmark needs
+    // from it is copied in (tests/fixtures, bench/gen) with a note of its origin.
+    let banned = [
+        ["../", "shared"].concat(),
+        ["/work", "/"].concat(),
+        ["shared/", "fixtures"].concat(),
+        ["shared/", "bench"].concat(),
+        ["shared/", "tools"].concat(),
+        ["shared/", "guide"].concat(),
+        ["shared/", "spec"].concat(),
+        // Nothing in the repository is deep enough to need four levels up.
+        ["../", "../../../"].concat(),
+    ];
+    let mut hits = Vec::new();
+    for path in tracked_files() {
+        // Binary files (agent captures, the store fixture) are not text to scan.
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
+        for (i, line) in text.lines().enumerate() {
+            if let Some(b) = banned.iter().find(|b| line.contains(b.as_str())) {
+                hits.push(format!(
+                    "{}:{}: `{b}` in {}",
+                    path.display(),
+                    i + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    assert!(
+        hits.is_empty(),
+        "paths outside the repository (copy what is needed into it):\n{}",
+        hits.join("\n")
+    );
 }

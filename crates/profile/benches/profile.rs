@@ -2,7 +2,7 @@
 //! native): decode a flamebearer JSON, encode one, parse folded text, merge 360 trees,
 //! diff, the function table, and the storage codec.
 //!
-//! Inputs come from the shared generator (`shared/bench/render/gen/gen_profiles.py`),
+//! Inputs come from the repository's deterministic generator (`bench/gen/gen_profiles.py`),
 //! written to `target/bench-profiles/` on first use (the 500k-node files are tens of MB,
 //! so they are never committed). Sizes missing after generation are skipped.
 //!
@@ -30,8 +30,8 @@ mod native {
     fn input(size: usize, ext: &str) -> Option<String> {
         let path = profiles_dir().join(format!("{size}.{ext}"));
         if !path.exists() {
-            let generator = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-                .join("../../../shared/bench/render/gen/gen_profiles.py");
+            let generator =
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../bench/gen/gen_profiles.py");
             let status = Command::new("python3")
                 .arg(generator)
                 .arg(size.to_string())

@@ -1,5 +1,5 @@
 //! pprof and push bodies captured from real agents, decoded against the values recorded by
-//! `shared/tools/pbdecode.py`; the sample-type mapping; encoding round trips.
+//! `tests/fixtures/tools/pbdecode.py`; the sample-type mapping; encoding round trips.
 
 use std::io::Write;
 

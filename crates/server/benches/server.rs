@@ -1,7 +1,7 @@
 //! Server benchmarks, run with `cargo bench -p cinder-server --bench server`:
 //!
 //! 1. ingest throughput: real agent pprof bodies (the Node agent's gzipped wall profile from
-//!    `shared/fixtures`) POSTed to `/ingest` through the router by concurrent clients, each
+//!    `tests/fixtures/agents`) POSTed to `/ingest` through the router by concurrent clients, each
 //!    acknowledged only after its data is durable (fsync);
 //! 2. `/render` latency over 1 h, 24 h, 30 d and 1 y of seeded data;
 //! 3. disk bytes per ingested sample.
@@ -31,11 +31,8 @@ const CLIENTS: usize = 64;
 const SERIES: usize = 50;
 
 fn fixture(path: &str) -> Vec<u8> {
-    let root = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/agents/"
-    );
-    std::fs::read(format!("{root}{path}")).expect("shared fixtures beside the repo")
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/fixtures/agents/");
+    std::fs::read(format!("{root}{path}")).expect("agent captures in tests/fixtures/agents")
 }
 
 async fn ingest_throughput(rt_state: AppState, body: Arc<Vec<u8>>) -> (f64, Duration) {

@@ -1,8 +1,8 @@
-//! Every captured request of a real agent (`shared/fixtures/agents`, and the captures
-//! checked in under `tests/fixtures/agents`) replayed through the router, then read back
-//! through `/render`: each series' total must equal what the capture's `.decoded.json` says
-//! the agent sent, for every sample type (issue 10: the original dropped the nanosecond
-//! `cpu` and `wall` types).
+//! Every captured request of a real agent (the captures checked in under
+//! `tests/fixtures/agents`) replayed through the router, then read back through `/render`:
+//! each series' total must equal what the capture's `.decoded.json` says the agent sent,
+//! for every sample type (issue 10: the original dropped the nanosecond `cpu` and `wall`
+//! types).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,12 +17,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn fixture_roots() -> [PathBuf; 2] {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        dir.join("../../../shared/fixtures/agents"),
-        dir.join("../../tests/fixtures/agents"),
-    ]
+fn fixture_roots() -> [PathBuf; 1] {
+    [Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/agents")]
 }
 
 fn read_json(p: &Path) -> Value {
@@ -62,7 +58,7 @@ fn captures() -> Vec<(Value, Value, Vec<u8>)> {
     }
     assert!(
         out.len() >= 20,
-        "expected the shared fixtures, found {}",
+        "expected the checked-in agent captures, found {}",
         out.len()
     );
     out

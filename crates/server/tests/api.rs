@@ -276,7 +276,7 @@ async fn multipart_pprof_with_basic_auth_header_is_accepted() {
     let s = Server::new();
     let pprof = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/agents/node-pyroscope-nodejs-0.6.4-ingest-pprof/0001.bin"
+        "/../../tests/fixtures/agents/node-pyroscope-nodejs-0.6.4-ingest-pprof/0001.bin"
     ))
     .unwrap();
     let mut body = b"--BOUNDARY\r\nContent-Disposition: form-data; name=\"profile\"; filename=\"profile\"\r\nContent-Type: text/json\r\n\r\n".to_vec();

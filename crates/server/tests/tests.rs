@@ -5,7 +5,8 @@
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
-//! - `store`: the embedded store through its public API.
+//! - `store`: the embedded store through its public API;
+//! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
 mod agents;
 mod averages;
@@ -14,3 +15,4 @@ mod auth;
 mod binary;
 mod http;
 mod store;
+mod store_v1;

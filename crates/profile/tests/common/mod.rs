@@ -1,5 +1,5 @@
-//! Helpers shared by the suites: building trees from folded text and locating the shared
-//! agent fixtures (`shared/` lies beside the repository clone, as in CI).
+//! Helpers shared by the suites: building trees from folded text and locating the real
+//! agent captures checked in under `tests/fixtures/agents` at the repository root.
 
 use std::path::PathBuf;
 
@@ -12,10 +12,10 @@ pub fn tree(folded: &str) -> Tree {
     tree
 }
 
-/// `shared/fixtures/agents/<rel>`.
+/// `tests/fixtures/agents/<rel>` of the repository.
 pub fn agent_fixture(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/agents")
+        .join("../../tests/fixtures/agents")
         .join(rel)
 }
 

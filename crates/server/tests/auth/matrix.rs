@@ -165,7 +165,7 @@ fn expected(e: &Endpoint, who: Who, mode: Mode) -> u16 {
 fn push_body() -> Vec<u8> {
     std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/fixtures/agents/python-pyroscope-io-1.4.0-push/0001.bin"
+        "/../../tests/fixtures/agents/python-pyroscope-io-1.4.0-push/0001.bin"
     ))
     .unwrap()
 }
