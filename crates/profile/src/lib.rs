@@ -65,6 +65,7 @@
 pub mod api;
 mod child_index;
 pub mod codec;
+pub mod dict;
 pub mod diff;
 pub mod error;
 pub mod flamebearer;

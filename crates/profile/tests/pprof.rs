@@ -307,7 +307,10 @@ fn nanosecond_types_are_kept_and_names_never_collide() {
         "cpu: cpu_nanoseconds:samples"
     );
     let heap = profile(
-        &[("inuse_space", "bytes"), ("alloc_in_new_tlab_bytes", "bytes")],
+        &[
+            ("inuse_space", "bytes"),
+            ("alloc_in_new_tlab_bytes", "bytes"),
+        ],
         Some(("space", "bytes")),
     );
     assert_eq!(

@@ -53,7 +53,11 @@ fn two_unaligned_uploads_average_to_their_mean_in_every_window() {
 
 fn upload() -> impl Strategy<Value = (i64, i64, Vec<u64>)> {
     // Start within ten minutes, 1–40 s long, three stacks of up to a million bytes.
-    (0i64..600, 1i64..40, prop::collection::vec(0u64..1_000_000, 3))
+    (
+        0i64..600,
+        1i64..40,
+        prop::collection::vec(0u64..1_000_000, 3),
+    )
 }
 
 fn tree_of(values: &[u64]) -> Tree {

@@ -9,9 +9,9 @@
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
 mod agents;
-mod averages;
 mod api;
 mod auth;
+mod averages;
 mod binary;
 mod http;
 mod store;

@@ -83,7 +83,12 @@ fn profile_writes(
         .map_err(|e| decode_error(&e))?
         .into_iter()
         // Push agents send deltas: nothing is cumulative.
-        .map(|c| Some(SampleTypeConfig { cumulative: false, ..c }))
+        .map(|c| {
+            Some(SampleTypeConfig {
+                cumulative: false,
+                ..c
+            })
+        })
         .collect::<Vec<_>>();
     Ok(profile
         .series_with(&configs, None)

@@ -4,15 +4,23 @@
 //! boundary counted twice in a window holding both of its slots and averaged series read
 //! back at half their value. Version 2 counts shares of a write in [`WRITE_UNIT`]s; old
 //! counts are multiplied by it (the averages of already stored data stay what they were).
+//! Version 1 also stored every tree self-contained (names included, `cinder_profile`
+//! codec); version 2 stores values at the indexes of a per-series node dictionary
+//! (`nodes`), so every tree is re-encoded.
 
+use std::collections::HashMap;
+
+use cinder_profile::dict::NodeDict;
+use cinder_profile::Tree;
 use fjall::PersistMode;
 
 use super::tables::{self, SlotCounts, WRITE_UNIT};
-use super::{Store, StoreError};
+use super::{corrupt, Store, StoreError};
 
 impl Store {
-    /// Rewrites every `counts` value of a version 1 store and sets the version to 2, in
-    /// one atomic, fsynced batch, so a crash leaves either layout whole.
+    /// Rewrites every `counts` and `trees` value of a version 1 store, writes the node
+    /// dictionaries and sets the version to 2, in one atomic, fsynced batch, so a crash
+    /// leaves either layout whole.
     pub(super) fn migrate_v1(&self) -> Result<(), StoreError> {
         let _guard = self
             .write_lock
@@ -26,6 +34,20 @@ impl Store {
             counts.writes = counts.writes.saturating_mul(WRITE_UNIT);
             batch.insert(&self.counts, k, counts.encode());
             slots += 1;
+        }
+        let mut dicts: HashMap<u64, NodeDict> = HashMap::new();
+        for g in self.trees.iter() {
+            let (k, v) = g.into_inner()?;
+            let tree = Tree::from_bytes(&v).map_err(|e| corrupt("version 1 tree", e))?;
+            let dict = dicts.entry(tables::key_series(&k)).or_default();
+            batch.insert(&self.trees, k, dict.sparse(&tree).to_bytes());
+        }
+        for (series, dict) in &dicts {
+            batch.insert(
+                &self.nodes,
+                tables::node_key(*series, 1),
+                dict.entries_bytes(1),
+            );
         }
         batch.insert(
             &self.meta,
@@ -68,6 +90,19 @@ mod tests {
     /// Turns a version 2 store into what version 1 wrote for the same aligned writes
     /// (whole write counts, version 1), as a store written by the old binary.
     fn downgrade(store: &Store) {
+        for g in store.trees.iter() {
+            let (k, v) = g.into_inner().unwrap();
+            let dict = store.dict(tables::key_series(&k)).unwrap();
+            let dict = crate::store::dicts::read(&dict);
+            let sparse = cinder_profile::dict::SparseTree::from_bytes(&v, dict.len()).unwrap();
+            store
+                .trees
+                .insert(k, dict.tree(&sparse).to_bytes())
+                .unwrap();
+        }
+        for g in store.nodes.iter() {
+            store.nodes.remove(g.key().unwrap()).unwrap();
+        }
         for g in store.counts.iter() {
             let (k, v) = g.into_inner().unwrap();
             let mut counts = SlotCounts::decode(&v);
@@ -97,11 +132,23 @@ mod tests {
             downgrade(&store);
         }
         let store = Store::open(dir.path()).unwrap();
-        let version = store.meta.get(tables::META_FORMAT_VERSION).unwrap().unwrap();
+        let version = store
+            .meta
+            .get(tables::META_FORMAT_VERSION)
+            .unwrap()
+            .unwrap();
         assert_eq!(version.as_ref(), tables::FORMAT_VERSION.to_le_bytes());
         let series = store.series_of_app("app.inuse_space").unwrap();
         for (from, until) in [(T, T + 20), (T - 86_400, T + 86_400), (T + 10, T + 20)] {
-            let read = store.read(&series, Window { start: from, end: until }).unwrap();
+            let read = store
+                .read(
+                    &series,
+                    Window {
+                        start: from,
+                        end: until,
+                    },
+                )
+                .unwrap();
             let want = if from == T + 10 { "a 300\n" } else { "a 200\n" };
             assert_eq!(read.tree.to_folded(), want, "{from}..{until}");
         }
@@ -109,7 +156,15 @@ mod tests {
         drop(store);
         let store = Store::open(dir.path()).unwrap();
         let series = store.series_of_app("app.inuse_space").unwrap();
-        let read = store.read(&series, Window { start: T, end: T + 20 }).unwrap();
+        let read = store
+            .read(
+                &series,
+                Window {
+                    start: T,
+                    end: T + 20,
+                },
+            )
+            .unwrap();
         assert_eq!(read.tree.to_folded(), "a 200\n");
     }
 
@@ -125,6 +180,15 @@ mod tests {
             store.db.persist(PersistMode::SyncAll).unwrap();
         }
         let err = Store::open(dir.path()).unwrap_err();
-        assert!(matches!(err, StoreError::Version { found: 3, expected: 2 }), "{err}");
+        assert!(
+            matches!(
+                err,
+                StoreError::Version {
+                    found: 3,
+                    expected: 2
+                }
+            ),
+            "{err}"
+        );
     }
 }

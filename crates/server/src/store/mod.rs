@@ -6,6 +6,7 @@
 //! Durability: [`Store::write`] commits one atomic batch and fsyncs the journal before it
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
 
+mod dicts;
 mod keys;
 mod migrate;
 pub mod segments;
@@ -17,8 +18,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 
+use cinder_profile::dict::SparseTree;
 use cinder_profile::Tree;
-use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode};
+use fjall::config::CompressionPolicy;
+use fjall::{CompressionType, Database, Keyspace, KeyspaceCreateOptions, PersistMode};
 
 pub use tables::{
     Aggregation, ApiKeyRecord, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, UserRecord,
@@ -60,6 +63,23 @@ fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
     }
 }
 
+/// fjall's smallest journal budget: once sealed journals reach it, the keyspaces holding
+/// them back are flushed. [`Store::write`] also flushes as soon as a journal is sealed, so
+/// the journal stays near one file.
+const MAX_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Memtable size of the data keyspaces: small, so memory stays low under many agents and
+/// flushes (which let old journals go) come often.
+const DATA_MEMTABLE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// `trees` and `counts`: lz4 on every level (fjall leaves the first two uncompressed,
+/// and with frequent flushes most young data sits there).
+fn data_keyspace_options() -> KeyspaceCreateOptions {
+    KeyspaceCreateOptions::default()
+        .max_memtable_size(DATA_MEMTABLE_BYTES)
+        .data_block_compression_policy(CompressionPolicy::all(CompressionType::Lz4))
+}
+
 /// Handle to the store; cheap to share behind an `Arc`.
 pub struct Store {
     db: Database,
@@ -68,6 +88,7 @@ pub struct Store {
     apps: Keyspace,
     trees: Keyspace,
     counts: Keyspace,
+    nodes: Keyspace,
     users: Keyspace,
     users_by_name: Keyspace,
     api_keys: Keyspace,
@@ -77,6 +98,8 @@ pub struct Store {
     /// Serialises changes to users, API keys and secrets (separate from `write_lock`, so
     /// ingestion never waits for an account change).
     users_lock: Mutex<()>,
+    /// Node dictionaries of the series used so far.
+    dicts: dicts::Dicts,
 }
 
 impl std::fmt::Debug for Store {
@@ -97,14 +120,19 @@ pub struct ReadResult {
 impl Store {
     /// Opens (creating if needed) the store under `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = Database::builder(path).open()?;
+        let db = Database::builder(path)
+            .max_journaling_size(MAX_JOURNAL_BYTES)
+            .journal_compression(CompressionType::Lz4)
+            .open()?;
         let ks = |name: &str| db.keyspace(name, KeyspaceCreateOptions::default);
+        let data = |name: &str| db.keyspace(name, data_keyspace_options);
         let store = Store {
             meta: ks(tables::META)?,
             series: ks(tables::SERIES)?,
             apps: ks(tables::APPS)?,
-            trees: ks(tables::TREES)?,
-            counts: ks(tables::COUNTS)?,
+            trees: data(tables::TREES)?,
+            counts: data(tables::COUNTS)?,
+            nodes: data(tables::NODES)?,
             users: ks(tables::USERS)?,
             users_by_name: ks(tables::USERS_BY_NAME)?,
             api_keys: ks(tables::API_KEYS)?,
@@ -112,6 +140,7 @@ impl Store {
             db,
             write_lock: Mutex::new(()),
             users_lock: Mutex::new(()),
+            dicts: dicts::Dicts::default(),
         };
         store.check_version()?;
         Ok(store)
@@ -187,17 +216,33 @@ impl Store {
     pub fn read(&self, series: &[SeriesRecord], window: Window) -> Result<ReadResult, StoreError> {
         let mut out = ReadResult::default();
         let mut writes = 0u64;
-        let blocks = segments::cover(window);
+        let runs = segments::runs(&segments::cover(window));
         for s in series {
-            for &block in &blocks {
-                let key = tables::slot_key(s.id, block);
-                if let Some(bytes) = self.trees.get(key)? {
-                    out.tree
-                        .merge_bytes(&bytes)
+            let mut stored = Vec::new();
+            for &(first, last) in &runs {
+                let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
+                for g in self.trees.range(range.clone()) {
+                    stored.push(g.value()?);
+                }
+                for g in self.counts.range(range) {
+                    writes = writes.saturating_add(SlotCounts::decode(&g.value()?).writes);
+                }
+            }
+            if !stored.is_empty() {
+                // The dictionary is taken after the trees: it covers every index they use.
+                let dict = self.dict(s.id)?;
+                let dict = dicts::read(&dict);
+                let mut sum = SparseTree::default();
+                for bytes in stored {
+                    let tree = SparseTree::from_bytes(&bytes, dict.len())
                         .map_err(|e| corrupt("tree", e))?;
-                    if let Some(c) = self.counts.get(key)? {
-                        writes = writes.saturating_add(SlotCounts::decode(&c).writes);
-                    }
+                    sum.merge(&tree);
+                }
+                let tree = dict.tree(&sum);
+                if out.tree.is_empty() {
+                    out.tree = tree;
+                } else {
+                    out.tree.merge_from(&tree);
                 }
             }
             out.meta = s.meta.clone();
@@ -275,7 +320,7 @@ impl Store {
         let existed = self.apps.get(app)?.is_some() || !series.is_empty();
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         for s in &series {
-            for ks in [&self.trees, &self.counts] {
+            for ks in [&self.trees, &self.counts, &self.nodes] {
                 for g in ks.prefix(tables::series_prefix(s.id)) {
                     batch.remove(ks, g.key()?);
                 }
@@ -284,6 +329,9 @@ impl Store {
         }
         batch.remove(&self.apps, app);
         batch.commit()?;
+        for s in &series {
+            self.dicts.forget(s.id);
+        }
         Ok(existed)
     }
 
@@ -317,6 +365,49 @@ impl Store {
         Ok(removed / 2)
     }
 
+    /// Every keyspace, for flushing.
+    fn keyspaces(&self) -> [&Keyspace; 10] {
+        [
+            &self.nodes,
+            &self.meta,
+            &self.series,
+            &self.apps,
+            &self.trees,
+            &self.counts,
+            &self.users,
+            &self.users_by_name,
+            &self.api_keys,
+            &self.secrets,
+        ]
+    }
+
+    /// Asks every keyspace to flush its memtable once a journal file has been sealed, so
+    /// the sealed file can be deleted (keyspaces written rarely would otherwise hold it
+    /// until fjall's journal budget is exceeded).
+    fn release_sealed_journals(&self) -> Result<(), StoreError> {
+        if self.db.journal_count() > 1 {
+            for ks in self.keyspaces() {
+                ks.rotate_memtable()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Clean shutdown: flushes every memtable to tables and waits, so the journal holds
+    /// nothing that the next start would have to replay. Writes after this still work
+    /// (and are journaled as usual).
+    pub fn close(&self) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.db.persist(PersistMode::SyncAll)?;
+        for ks in self.keyspaces() {
+            ks.rotate_memtable_and_wait()?;
+        }
+        Ok(())
+    }
+
     /// Bytes the store occupies on disk, journal included (fjall preallocates journal
     /// space, so this over-counts a small store).
     pub fn disk_space(&self) -> Result<u64, StoreError> {
@@ -327,17 +418,7 @@ impl Store {
     /// steady-state cost of the data, without journal preallocation.
     pub fn flushed_table_bytes(&self) -> Result<u64, StoreError> {
         let mut total = 0;
-        for ks in [
-            &self.meta,
-            &self.series,
-            &self.apps,
-            &self.trees,
-            &self.counts,
-            &self.users,
-            &self.users_by_name,
-            &self.api_keys,
-            &self.secrets,
-        ] {
+        for ks in self.keyspaces() {
             ks.rotate_memtable_and_wait()?;
             total += ks.disk_space();
         }

@@ -23,8 +23,12 @@ pub const META: &str = "meta";
 pub const SERIES: &str = "series";
 /// Keyspace `apps`: application name → [`AppRecord`] JSON.
 pub const APPS: &str = "apps";
-/// Keyspace `trees`: [`slot_key`] → serialized call tree (`cinder_profile` codec).
+/// Keyspace `trees`: [`slot_key`] → the block's tree as values at the indexes of its
+/// series' node dictionary ([`cinder_profile::dict::SparseTree`]).
 pub const TREES: &str = "trees";
+/// Keyspace `nodes`: [`node_key`] → a chunk of a series' node dictionary: the entries
+/// from the key's index on ([`cinder_profile::dict::NodeDict::entries_bytes`]).
+pub const NODES: &str = "nodes";
 /// Keyspace `counts`: [`slot_key`] → [`SlotCounts`] (16 bytes), read alone by timelines.
 pub const COUNTS: &str = "counts";
 /// Keyspace `users`: [`id_key`] (user id, u64 BE) → [`UserRecord`] JSON.
@@ -238,6 +242,24 @@ pub fn slot_key(series: u64, block: Block) -> [u8; 17] {
     k[8] = block.level;
     k[9..].copy_from_slice(&block.start_u64().to_be_bytes());
     k
+}
+
+/// Key of a chunk of a series' node dictionary: series id (u64 BE), index of the chunk's
+/// first entry (u32 BE), so a prefix scan reads the chunks in order.
+#[must_use]
+pub fn node_key(series: u64, first: usize) -> [u8; 12] {
+    let mut k = [0u8; 12];
+    k[..8].copy_from_slice(&series.to_be_bytes());
+    k[8..].copy_from_slice(&u32::try_from(first).unwrap_or(u32::MAX).to_be_bytes());
+    k
+}
+
+/// The series id of a slot key (or of a node key).
+#[must_use]
+pub fn key_series(key: &[u8]) -> u64 {
+    key.get(..8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u64::from_be_bytes)
 }
 
 /// The block start stored in a slot key.

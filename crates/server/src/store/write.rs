@@ -6,10 +6,12 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
+use cinder_profile::dict::SparseTree;
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::{MaxNodes, Strategy, Tree};
 use fjall::PersistMode;
 
+use super::dicts::{self, Growth};
 use super::segments::{self, Block};
 use super::tables::{self, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, WRITE_UNIT};
 use super::{corrupt, Store, StoreError};
@@ -63,21 +65,13 @@ impl Store {
             add_slots(&mut pending, id, &w);
         }
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-        for (key, (mut tree, mut counts)) in pending.slots {
-            if let Some(old) = self.trees.get(key)? {
-                tree.merge_bytes(&old).map_err(|e| corrupt("tree", e))?;
-            }
-            if let Some(old) = self.counts.get(key)? {
-                counts.add(SlotCounts::decode(&old));
-            }
-            if let MaxNodes::Limit(limit) = MAX_STORED_NODES {
-                if tree.len() > limit {
-                    tree = tree.truncate(MAX_STORED_NODES, Strategy::WidestTotal);
-                }
-            }
-            batch.insert(&self.trees, key, tree.to_bytes());
-            batch.insert(&self.counts, key, counts.encode());
+        let mut growth = Growth::default();
+        let slots = std::mem::take(&mut pending.slots);
+        if let Err(e) = self.add_slot_values(&mut batch, &mut growth, slots) {
+            growth.roll_back();
+            return Err(e);
         }
+        growth.persist(self, &mut batch);
         for (key, rec) in pending.series {
             batch.insert(&self.series, key, json(&rec));
         }
@@ -91,7 +85,44 @@ impl Store {
                 next_id.to_le_bytes(),
             );
         }
-        batch.commit()?;
+        if let Err(e) = batch.commit() {
+            growth.roll_back();
+            return Err(e.into());
+        }
+        self.release_sealed_journals()
+    }
+
+    /// Adds each slot's new tree and counts to what is stored (read-modify-write), trees
+    /// as values at their series' dictionary indexes.
+    fn add_slot_values(
+        &self,
+        batch: &mut fjall::OwnedWriteBatch,
+        growth: &mut Growth,
+        slots: BTreeMap<[u8; 17], (Tree, SlotCounts)>,
+    ) -> Result<(), StoreError> {
+        for (key, (tree, mut counts)) in slots {
+            let dict = growth.dict(self, tables::key_series(&key))?;
+            let mut dict = dicts::write(&dict);
+            let mut sparse = dict.sparse(&tree);
+            if let Some(old) = self.trees.get(key)? {
+                let old =
+                    SparseTree::from_bytes(&old, dict.len()).map_err(|e| corrupt("tree", e))?;
+                sparse.merge(&old);
+            }
+            if let MaxNodes::Limit(limit) = MAX_STORED_NODES {
+                if dict.node_count(&sparse) > limit {
+                    let cut = dict
+                        .tree(&sparse)
+                        .truncate(MAX_STORED_NODES, Strategy::WidestTotal);
+                    sparse = dict.sparse(&cut);
+                }
+            }
+            if let Some(old) = self.counts.get(key)? {
+                counts.add(SlotCounts::decode(&old));
+            }
+            batch.insert(&self.trees, key, sparse.to_bytes());
+            batch.insert(&self.counts, key, counts.encode());
+        }
         Ok(())
     }
 
