@@ -13,7 +13,8 @@
 //! 4. 64 concurrent agents pushing for 15 s: uploads per second, peak RSS, peak journal.
 //!
 //! `BENCH_STORE_DAYS=N` seeds only the last N days of 10-minute uploads (quick iterations;
-//! the full run is the default). Nothing is asserted: this is measurement, not a test.
+//! the full run is the default); `BENCH_STORE_DIR=path` keeps the data directory there.
+//! Nothing is asserted: this is measurement, not a test.
 
 use std::io::{BufRead, BufReader, Read, Write as _};
 use std::net::TcpStream;
@@ -461,7 +462,9 @@ fn main() {
         .and_then(|d| d.parse().ok())
         .unwrap_or(365);
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
+    // BENCH_STORE_DIR keeps the seeded data directory for a look afterwards.
+    let dir =
+        std::env::var_os("BENCH_STORE_DIR").map_or_else(|| tmp.path().join("data"), PathBuf::from);
     let stacks = Arc::new(stacks());
     let now = now();
     let times = Arc::new(schedule(now, days));
