@@ -13,6 +13,7 @@ mod api;
 mod auth;
 mod averages;
 mod binary;
+mod coarse;
 mod http;
 mod store;
 mod store_v1;

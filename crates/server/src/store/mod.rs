@@ -6,6 +6,7 @@
 //! Durability: [`Store::write`] commits one atomic batch and fsyncs the journal before it
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
 
+mod coarse;
 mod dicts;
 mod keys;
 mod migrate;
@@ -89,6 +90,7 @@ pub struct Store {
     trees: Keyspace,
     counts: Keyspace,
     nodes: Keyspace,
+    open_blocks: Keyspace,
     users: Keyspace,
     users_by_name: Keyspace,
     api_keys: Keyspace,
@@ -100,6 +102,8 @@ pub struct Store {
     users_lock: Mutex<()>,
     /// Node dictionaries of the series used so far.
     dicts: dicts::Dicts,
+    /// Open coarse blocks' in-memory parts.
+    open: coarse::OpenBlocks,
 }
 
 impl std::fmt::Debug for Store {
@@ -133,6 +137,7 @@ impl Store {
             trees: data(tables::TREES)?,
             counts: data(tables::COUNTS)?,
             nodes: data(tables::NODES)?,
+            open_blocks: ks(tables::OPEN_BLOCKS)?,
             users: ks(tables::USERS)?,
             users_by_name: ks(tables::USERS_BY_NAME)?,
             api_keys: ks(tables::API_KEYS)?,
@@ -141,8 +146,10 @@ impl Store {
             write_lock: Mutex::new(()),
             users_lock: Mutex::new(()),
             dicts: dicts::Dicts::default(),
+            open: coarse::OpenBlocks::default(),
         };
         store.check_version()?;
+        store.recover_open_blocks()?;
         Ok(store)
     }
 
@@ -217,8 +224,12 @@ impl Store {
         let mut out = ReadResult::default();
         let mut writes = 0u64;
         let runs = segments::runs(&segments::cover(window));
+        // Held while reading stored blocks, so a block being closed is never seen both
+        // stored and in memory.
+        let open = self.open.read();
         for s in series {
             let mut stored = Vec::new();
+            let mut sum = SparseTree::default();
             for &(first, last) in &runs {
                 let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
                 for g in self.trees.range(range.clone()) {
@@ -227,12 +238,15 @@ impl Store {
                 for g in self.counts.range(range) {
                     writes = writes.saturating_add(SlotCounts::decode(&g.value()?).writes);
                 }
+                if let Some(delta) = Store::open_deltas(&open, s.id, first, last) {
+                    sum.merge(&delta.tree);
+                    writes = writes.saturating_add(delta.counts.writes);
+                }
             }
-            if !stored.is_empty() {
+            if !stored.is_empty() || !sum.is_empty() {
                 // The dictionary is taken after the trees: it covers every index they use.
                 let dict = self.dict(s.id)?;
                 let dict = dicts::read(&dict);
-                let mut sum = SparseTree::default();
                 for bytes in stored {
                     let tree = SparseTree::from_bytes(&bytes, dict.len())
                         .map_err(|e| corrupt("tree", e))?;
@@ -247,6 +261,7 @@ impl Store {
             }
             out.meta = s.meta.clone();
         }
+        drop(open);
         if out.meta.aggregation == Aggregation::Average && writes > 0 {
             out.tree.scale(tables::WRITE_UNIT, writes);
         }
@@ -264,7 +279,13 @@ impl Store {
         let mut out = Vec::new();
         let first = Block::containing(level, window.start);
         let last = Block::containing(level, window.end - 1);
+        let open = self.open.read();
         for s in series {
+            if let Some(delta) = Store::open_deltas(&open, s.id, first, last) {
+                if let Some((start, _)) = open.get(&(s.id, level)) {
+                    out.push((*start, delta.counts.samples));
+                }
+            }
             let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
             for g in self.counts.range(range) {
                 let (k, v) = g.into_inner()?;
@@ -320,6 +341,10 @@ impl Store {
         let existed = self.apps.get(app)?.is_some() || !series.is_empty();
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         for s in &series {
+            batch.remove(&self.open_blocks, tables::open_key(s.id, 0));
+            for level in 1..segments::LEVELS {
+                batch.remove(&self.open_blocks, tables::open_key(s.id, level));
+            }
             for ks in [&self.trees, &self.counts, &self.nodes] {
                 for g in ks.prefix(tables::series_prefix(s.id)) {
                     batch.remove(ks, g.key()?);
@@ -331,6 +356,7 @@ impl Store {
         batch.commit()?;
         for s in &series {
             self.dicts.forget(s.id);
+            self.open.forget(s.id);
         }
         Ok(existed)
     }
@@ -340,9 +366,10 @@ impl Store {
         let mut removed = 0;
         for s in self.all_series()? {
             let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-            for level in 0..segments::LEVELS {
+            let direct = (1..segments::LEVELS).map(|l| l | tables::DIRECT);
+            for level in (0..segments::LEVELS).chain(direct) {
                 let lo = tables::slot_key(s.id, Block { level, start: 0 });
-                let last_start = cutoff - segments::span(level);
+                let last_start = cutoff - coarse::span_of(level);
                 if last_start < 0 {
                     continue;
                 }
@@ -366,9 +393,10 @@ impl Store {
     }
 
     /// Every keyspace, for flushing.
-    fn keyspaces(&self) -> [&Keyspace; 10] {
+    fn keyspaces(&self) -> [&Keyspace; 11] {
         [
             &self.nodes,
+            &self.open_blocks,
             &self.meta,
             &self.series,
             &self.apps,
@@ -401,6 +429,7 @@ impl Store {
             .write_lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.store_open_blocks()?;
         self.db.persist(PersistMode::SyncAll)?;
         for ks in self.keyspaces() {
             ks.rotate_memtable_and_wait()?;

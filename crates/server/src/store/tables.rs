@@ -26,6 +26,9 @@ pub const APPS: &str = "apps";
 /// Keyspace `trees`: [`slot_key`] → the block's tree as values at the indexes of its
 /// series' node dictionary ([`cinder_profile::dict::SparseTree`]).
 pub const TREES: &str = "trees";
+/// Keyspace `open_blocks`: [`open_key`] → start of the series' open block of that level
+/// (u64 BE), whose latest additions are only in memory (see `store/coarse.rs`).
+pub const OPEN_BLOCKS: &str = "open_blocks";
 /// Keyspace `nodes`: [`node_key`] → a chunk of a series' node dictionary: the entries
 /// from the key's index on ([`cinder_profile::dict::NodeDict::entries_bytes`]).
 pub const NODES: &str = "nodes";
@@ -241,6 +244,27 @@ pub fn slot_key(series: u64, block: Block) -> [u8; 17] {
     k[..8].copy_from_slice(&series.to_be_bytes());
     k[8] = block.level;
     k[9..].copy_from_slice(&block.start_u64().to_be_bytes());
+    k
+}
+
+/// Added to the level of a slot key for the direct copy of a long write's coarse block
+/// (what rebuilding that block after a crash needs besides its children).
+pub const DIRECT: u8 = 0x10;
+
+/// The slot key of the direct copy of coarse block `block`.
+#[must_use]
+pub fn direct_key(series: u64, block: Block) -> [u8; 17] {
+    let mut k = slot_key(series, block);
+    k[8] |= DIRECT;
+    k
+}
+
+/// Key of a series' open block marker: series id (u64 BE), level (u8).
+#[must_use]
+pub fn open_key(series: u64, level: u8) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    k[..8].copy_from_slice(&series.to_be_bytes());
+    k[8] = level;
     k
 }
 
