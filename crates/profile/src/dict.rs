@@ -221,18 +221,22 @@ impl NodeDict {
     /// no ticks are left out).
     #[must_use]
     pub fn tree(&self, sparse: &SparseTree) -> Tree {
+        let mut sums = Sums::new(self.len());
+        sums.add(sparse);
+        self.tree_of_sums(&sums)
+    }
+
+    /// Builds the tree of summed stored trees (see [`Sums`]).
+    #[must_use]
+    pub fn tree_of_sums(&self, sums: &Sums) -> Tree {
         let n = self.keys.len();
-        let mut selfs = vec![0u64; n];
-        let mut totals = vec![0u64; n];
-        for e in &sparse.entries {
-            if let (Some(s), Some(t)) = (
-                selfs.get_mut(e.index as usize),
-                totals.get_mut(e.index as usize),
-            ) {
-                *s = s.saturating_add(e.self_);
-                *t = t.saturating_add(e.self_).saturating_add(e.gap);
-            }
-        }
+        let selfs = &sums.selfs;
+        let mut totals: Vec<u64> = (0..n)
+            .map(|i| {
+                let s = selfs.get(i).copied().unwrap_or(0);
+                s.saturating_add(sums.gaps.get(i).copied().unwrap_or(0))
+            })
+            .collect();
         for i in (1..n).rev() {
             let parent = self.keys.get(i).map_or(0, |k| k.0) as usize;
             let total = totals.get(i).copied().unwrap_or(0);
@@ -240,7 +244,8 @@ impl NodeDict {
                 *p = p.saturating_add(total);
             }
         }
-        let mut tree = Tree::with_capacity(sparse.entries.len() * 4);
+        let stored = totals.iter().filter(|&&t| t > 0).count();
+        let mut tree = Tree::with_capacity(stored);
         let mut names: Vec<Option<NameId>> = vec![None; self.names.len()];
         let mut node_of: Vec<Option<NodeId>> = vec![None; n];
         if let Some(slot) = node_of.first_mut() {
@@ -354,6 +359,59 @@ impl SparseTree {
 
     /// Reads [`SparseTree::to_bytes`]'s output for a dictionary of `dict_len` entries.
     pub fn from_bytes(bytes: &[u8], dict_len: usize) -> Result<SparseTree, DecodeError> {
+        let mut entries = Vec::new();
+        parse(bytes, dict_len, |e| entries.push(e))?;
+        Ok(SparseTree { entries })
+    }
+}
+
+/// Dense per-index sums of many stored trees of one series: what a read over many blocks
+/// adds up before building one tree with [`NodeDict::tree_of_sums`].
+#[derive(Debug, Clone, Default)]
+pub struct Sums {
+    selfs: Vec<u64>,
+    gaps: Vec<u64>,
+}
+
+impl Sums {
+    /// Zero sums for a dictionary of `dict_len` entries.
+    #[must_use]
+    pub fn new(dict_len: usize) -> Sums {
+        Sums {
+            selfs: vec![0; dict_len],
+            gaps: vec![0; dict_len],
+        }
+    }
+
+    /// Adds a tree.
+    pub fn add(&mut self, sparse: &SparseTree) {
+        for &e in &sparse.entries {
+            self.add_entry(e);
+        }
+    }
+
+    fn add_entry(&mut self, e: Entry) {
+        if let Some(s) = self.selfs.get_mut(e.index as usize) {
+            *s = s.saturating_add(e.self_);
+        }
+        if e.gap > 0 {
+            if let Some(g) = self.gaps.get_mut(e.index as usize) {
+                *g = g.saturating_add(e.gap);
+            }
+        }
+    }
+
+    /// Adds a tree in its byte form without building it. On error, part of it may have
+    /// been added.
+    pub fn add_bytes(&mut self, bytes: &[u8]) -> Result<(), DecodeError> {
+        let len = self.selfs.len();
+        parse(bytes, len, |e| self.add_entry(e))
+    }
+}
+
+/// Decodes [`SparseTree::to_bytes`]'s output, calling `f` on each entry in order.
+fn parse(bytes: &[u8], dict_len: usize, mut f: impl FnMut(Entry)) -> Result<(), DecodeError> {
+    {
         let mut r = Reader::new(bytes, 0);
         let version = r.varint()?;
         if version != u64::from(SPARSE_VERSION) {
@@ -363,7 +421,6 @@ impl SparseTree {
         if count > r.remaining() as u64 {
             return Err(r.error("entry count exceeds input"));
         }
-        let mut entries = Vec::with_capacity(count as usize);
         let mut prev = 0u64;
         for i in 0..count {
             let head = r.varint()?;
@@ -377,7 +434,7 @@ impl SparseTree {
             }
             let self_ = r.varint()?;
             let gap = if head & 1 == 1 { r.varint()? } else { 0 };
-            entries.push(Entry {
+            f(Entry {
                 index: index as u32,
                 self_,
                 gap,
@@ -387,7 +444,7 @@ impl SparseTree {
         if !r.at_end() {
             return Err(r.error("trailing bytes after the tree"));
         }
-        Ok(SparseTree { entries })
+        Ok(())
     }
 }
 
@@ -433,6 +490,10 @@ mod tests {
         assert_eq!(dict.tree(&a).to_text(), expected.to_text());
         assert_eq!(a.total(), 15);
         assert_eq!(dict.node_count(&a), expected.len());
+        let mut sums = Sums::new(dict.len());
+        sums.add_bytes(&dict.sparse(&sample()).to_bytes()).unwrap();
+        sums.add_bytes(&dict.sparse(&other).to_bytes()).unwrap();
+        assert_eq!(dict.tree_of_sums(&sums).to_text(), expected.to_text());
     }
 
     #[test]

@@ -132,3 +132,25 @@ fn open_closed_and_rebuilt_coarse_blocks_read_the_same() {
     all.push((T0 + 3_000, T0 + 3_010, "after 4\n".into()));
     check(&store, &all, "written after a clean close");
 }
+
+#[test]
+fn a_block_closed_and_written_late_in_one_batch_keeps_both() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut writes: Vec<(i64, i64, String)> = vec![(T0, T0 + 10, "a 1\n".into())];
+    store.write(vec![write(T0, T0 + 10, "a 1\n")]).unwrap();
+    // One batch: a later block opens (storing the open ones), then late data for them.
+    let batch = [
+        (T0 + 20_000, T0 + 20_010, "b 2\n"),
+        (T0 + 20, T0 + 30, "c 3\n"),
+        (T0 + 30, T0 + 40, "d 4\n"),
+    ];
+    store
+        .write(batch.iter().map(|(a, b, f)| write(*a, *b, f)).collect())
+        .unwrap();
+    writes.extend(batch.iter().map(|(a, b, f)| (*a, *b, f.to_string())));
+    check(&store, &writes, "open");
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    check(&store, &writes, "rebuilt");
+}

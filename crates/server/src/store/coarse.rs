@@ -82,6 +82,9 @@ impl Staged {
 impl Store {
     /// Reads the stored tree and counts of slot `key`, as values of `series`' dictionary.
     fn stored(&self, growth: &mut Growth, key: [u8; 17]) -> Result<Delta, StoreError> {
+        if let Some(value) = growth.written.get(&key) {
+            return Ok(value.clone());
+        }
         let dict = growth.dict(self, tables::key_series(&key))?;
         let len = dicts::read(&dict).len();
         let tree = match self.trees.get(key)? {
@@ -129,6 +132,7 @@ impl Store {
         }
         batch.insert(&self.trees, key, value.tree.to_bytes());
         batch.insert(&self.counts, key, value.counts.encode());
+        growth.written.insert(key, value);
         Ok(())
     }
 

@@ -57,6 +57,24 @@ impl Dicts {
 }
 
 impl Store {
+    /// Loads every series' dictionary (at open: the `nodes` keyspace is small, names being
+    /// stored once per series, and the first query after a restart should not pay for it).
+    pub(super) fn load_dicts(&self) -> Result<(), StoreError> {
+        let mut loaded: HashMap<u64, NodeDict> = HashMap::new();
+        for g in self.nodes.iter() {
+            let (k, chunk) = g.into_inner()?;
+            loaded
+                .entry(tables::key_series(&k))
+                .or_default()
+                .extend_from_bytes(&chunk)
+                .map_err(|e| corrupt("node dictionary", e))?;
+        }
+        for (series, dict) in loaded {
+            self.dicts.insert(series, dict);
+        }
+        Ok(())
+    }
+
     /// The dictionary of `series`, loaded from `nodes` on first use.
     pub(super) fn dict(&self, series: u64) -> Result<SharedDict, StoreError> {
         if let Some(d) = self.dicts.get(series) {
@@ -72,11 +90,14 @@ impl Store {
     }
 }
 
-/// Dictionaries the current batch may grow, with their length before it: what to persist
-/// after encoding, and what to roll back to if the batch fails.
+/// State of the batch being built: the dictionaries it may grow, with their length before
+/// it (what to persist after encoding, and what to roll back to if the batch fails), and
+/// the slot values it already wrote (a later read-modify-write of the same slot in the
+/// batch must start from them, not from the committed value).
 #[derive(Default)]
 pub(super) struct Growth {
     pub(super) dicts: HashMap<u64, (SharedDict, usize)>,
+    pub(super) written: HashMap<[u8; 17], super::coarse::Delta>,
 }
 
 impl Growth {

@@ -19,7 +19,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 
-use cinder_profile::dict::SparseTree;
+use cinder_profile::dict::Sums;
 use cinder_profile::Tree;
 use fjall::config::CompressionPolicy;
 use fjall::{CompressionType, Database, Keyspace, KeyspaceCreateOptions, PersistMode};
@@ -149,6 +149,7 @@ impl Store {
             open: coarse::OpenBlocks::default(),
         };
         store.check_version()?;
+        store.load_dicts()?;
         store.recover_open_blocks()?;
         Ok(store)
     }
@@ -229,7 +230,7 @@ impl Store {
         let open = self.open.read();
         for s in series {
             let mut stored = Vec::new();
-            let mut sum = SparseTree::default();
+            let mut deltas = Vec::new();
             for &(first, last) in &runs {
                 let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
                 for g in self.trees.range(range.clone()) {
@@ -239,20 +240,22 @@ impl Store {
                     writes = writes.saturating_add(SlotCounts::decode(&g.value()?).writes);
                 }
                 if let Some(delta) = Store::open_deltas(&open, s.id, first, last) {
-                    sum.merge(&delta.tree);
+                    deltas.push(&delta.tree);
                     writes = writes.saturating_add(delta.counts.writes);
                 }
             }
-            if !stored.is_empty() || !sum.is_empty() {
+            if !stored.is_empty() || !deltas.is_empty() {
                 // The dictionary is taken after the trees: it covers every index they use.
                 let dict = self.dict(s.id)?;
                 let dict = dicts::read(&dict);
+                let mut sums = Sums::new(dict.len());
                 for bytes in stored {
-                    let tree = SparseTree::from_bytes(&bytes, dict.len())
-                        .map_err(|e| corrupt("tree", e))?;
-                    sum.merge(&tree);
+                    sums.add_bytes(&bytes).map_err(|e| corrupt("tree", e))?;
                 }
-                let tree = dict.tree(&sum);
+                for delta in deltas {
+                    sums.add(delta);
+                }
+                let tree = dict.tree_of_sums(&sums);
                 if out.tree.is_empty() {
                     out.tree = tree;
                 } else {
