@@ -134,16 +134,26 @@ fn open_closed_and_rebuilt_coarse_blocks_read_the_same() {
 }
 
 #[test]
-fn a_block_closed_and_written_late_in_one_batch_keeps_both() {
+fn a_slot_written_twice_in_one_batch_keeps_both() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     let mut writes: Vec<(i64, i64, String)> = vec![(T0, T0 + 10, "a 1\n".into())];
     store.write(vec![write(T0, T0 + 10, "a 1\n")]).unwrap();
-    // One batch: a later block opens (storing the open ones), then late data for them.
+    // One batch: a later block opens (storing the open ones), and late data for them.
     let batch = [
         (T0 + 20_000, T0 + 20_010, "b 2\n"),
         (T0 + 20, T0 + 30, "c 3\n"),
         (T0 + 30, T0 + 40, "d 4\n"),
+    ];
+    store
+        .write(batch.iter().map(|(a, b, f)| write(*a, *b, f)).collect())
+        .unwrap();
+    writes.extend(batch.iter().map(|(a, b, f)| (*a, *b, f.to_string())));
+    // One batch: a long write stored in its level-2 block, and a short write whose
+    // level-2 ancestor is that block, late (the open level-2 block is later).
+    let batch = [
+        (T0 + 1_000, T0 + 2_000, "long 9\n"),
+        (T0 + 1_500, T0 + 1_510, "short 1\n"),
     ];
     store
         .write(batch.iter().map(|(a, b, f)| write(*a, *b, f)).collect())
