@@ -92,16 +92,21 @@ impl DecodedProfile {
             .collect();
         // Claim order: the agent's own entries, then time types, then the rest.
         let rank = |i: usize| {
-            let explicit = configs[i].1;
-            let time = is_nanoseconds(&self.sample_types[i].unit);
+            let explicit = configs.get(i).is_some_and(|c| c.1);
+            let time = self
+                .sample_types
+                .get(i)
+                .is_some_and(|t| is_nanoseconds(&t.unit));
             (!explicit, !time, i)
         };
         let mut order: Vec<usize> = (0..configs.len()).collect();
         order.sort_by_key(|&i| rank(i));
         let mut taken = BTreeSet::new();
         for i in order {
-            let t = &self.sample_types[i];
-            let preferred = match configs[i].0.display_name.as_str() {
+            let (Some(t), Some(config)) = (self.sample_types.get(i), configs.get(i)) else {
+                continue;
+            };
+            let preferred = match config.0.display_name.as_str() {
                 "" => t.name.clone(),
                 name => name.to_owned(),
             };
@@ -117,7 +122,9 @@ impl DecodedProfile {
                 )));
             };
             taken.insert(suffix.clone());
-            configs[i].0.display_name = suffix;
+            if let Some(config) = configs.get_mut(i) {
+                config.0.display_name = suffix;
+            }
         }
         Ok(configs.into_iter().map(|(c, _)| c).collect())
     }
