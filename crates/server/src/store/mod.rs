@@ -392,7 +392,28 @@ impl Store {
             }
             batch.commit()?;
         }
+        self.forget_open_blocks_before(cutoff)?;
         Ok(removed / 2)
+    }
+
+    /// Drops the open blocks that ended before `cutoff` (a series that stopped sending),
+    /// so a later close does not store them again.
+    fn forget_open_blocks_before(&self, cutoff: i64) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut open = self.open.write();
+        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
+        open.retain(|&(series, level), (start, _)| {
+            let keep = *start + segments::span(level) > cutoff;
+            if !keep {
+                batch.remove(&self.open_blocks, tables::open_key(series, level));
+            }
+            keep
+        });
+        batch.commit()?;
+        Ok(())
     }
 
     /// Every keyspace, for flushing.
