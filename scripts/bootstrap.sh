@@ -4,14 +4,17 @@
 # warm machine pays nothing. Used by `make run` and `make test`; the reason for each pin and
 # flag is given beside it below.
 #   scripts/bootstrap.sh build   tools to build and run (wasm target, trunk, wasm-bindgen, wasm-opt)
-#   scripts/bootstrap.sh test    the above, plus Chromium, chromedriver, playwright-core and
-#                                the real Python agent (PyPI pyroscope-io) in target/agents-venv
+#   scripts/bootstrap.sh test    the above, plus Chromium, chromedriver, playwright-core, the
+#                                real Node agents (npm aliases in tests/e2e/package.json) and
+#                                the real Python agents (PyPI pyroscope-io 1.4 in
+#                                target/agents-venv, 0.8 in target/agents-venv-08)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate in Cargo.lock
-PYROSCOPE_IO_VERSION=1.4.0   # the real Python agent of the live agent test
+PYROSCOPE_IO_VERSION=1.4.0   # the real Python agents of the live agent test: current (push)
+PYROSCOPE_IO_OLD_VERSION=0.8.16 # and the last 0.x (/ingest with pprof), in a second venv
 want=${1:-test}
 
 lock_version() { grep -A1 "^name = \"$1\"$" Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p'; }
@@ -39,7 +42,7 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_V
 fi
 
 # npm: binaryen 132 (wasm-opt; Debian's 108 produces a wasm that crashes) and playwright-core.
-if ! (cd tests/e2e && npm ls --depth=0 binaryen playwright-core >/dev/null 2>&1); then
+if ! (cd tests/e2e && npm ls --depth=0 binaryen playwright-core pyroscope-nodejs-03 pyroscope-nodejs-04 pyroscope-nodejs-06 >/dev/null 2>&1); then
   echo "bootstrap: npm ci in tests/e2e"
   (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 fi
@@ -53,12 +56,16 @@ if [ "$want" = test ]; then
 fi
 
 if [ "$want" = test ]; then
-  # The real Python agent for the live agent test (tests/e2e/agents.test.mjs).
-  if ! target/agents-venv/bin/python -c 'import importlib.metadata as m; assert m.version("pyroscope-io") == "'"$PYROSCOPE_IO_VERSION"'"' 2>/dev/null; then
-    echo "bootstrap: installing PyPI pyroscope-io $PYROSCOPE_IO_VERSION into target/agents-venv"
-    python3 -m venv target/agents-venv
-    target/agents-venv/bin/pip install --quiet --disable-pip-version-check "pyroscope-io==$PYROSCOPE_IO_VERSION"
-  fi
+  # The real Python agents for the live agent test (tests/e2e/agents.test.mjs).
+  venv_agent() { # venv version
+    if ! "$1/bin/python" -c 'import importlib.metadata as m; assert m.version("pyroscope-io") == "'"$2"'"' 2>/dev/null; then
+      echo "bootstrap: installing PyPI pyroscope-io $2 into $1"
+      python3 -m venv "$1"
+      "$1/bin/pip" install --quiet --disable-pip-version-check "pyroscope-io==$2"
+    fi
+  }
+  venv_agent target/agents-venv "$PYROSCOPE_IO_VERSION"
+  venv_agent target/agents-venv-08 "$PYROSCOPE_IO_OLD_VERSION"
 fi
 
 cargo fetch --locked --quiet

@@ -2,6 +2,7 @@
 //! JSON or folded file from `?profile=URL`, or a JSON, folded or pprof file opened from
 //! disk. Also its exports (flamebearer JSON, collapsed text, pprof).
 
+use cinder_profile::api::ProfileFormat;
 use cinder_profile::flamebearer::{Format, Metadata};
 use cinder_profile::pprof::{self, EncodeOptions};
 use cinder_profile::{FlamebearerProfile, MaxNodes, Tree};
@@ -81,30 +82,30 @@ impl LoadedProfile {
     }
 }
 
-/// A profile as a flamebearer JSON file (what `/render` sends), untruncated.
+/// A profile as a file in `format`: flamebearer JSON (what `/render` sends, untruncated),
+/// collapsed text, or an uncompressed pprof.
 #[must_use]
-pub fn to_flamebearer_json(tree: &Tree, meta: &Metadata) -> String {
-    FlamebearerProfile::single(tree, MaxNodes::Unlimited, meta.clone()).to_json()
+pub fn export(format: ProfileFormat, tree: &Tree, meta: &Metadata) -> Vec<u8> {
+    match format {
+        ProfileFormat::Json => FlamebearerProfile::single(tree, MaxNodes::Unlimited, meta.clone())
+            .to_json()
+            .into_bytes(),
+        ProfileFormat::Collapsed => tree.to_folded().into_bytes(),
+        ProfileFormat::Pprof => pprof::encode(
+            tree,
+            &EncodeOptions::export(&meta.units, meta.start_time.unwrap_or(0)),
+        ),
+    }
 }
 
-/// A profile as collapsed (folded) text.
+/// The media type of an exported file.
 #[must_use]
-pub fn to_collapsed(tree: &Tree) -> String {
-    tree.to_folded()
-}
-
-/// A profile as an uncompressed pprof.
-#[must_use]
-pub fn to_pprof(tree: &Tree, meta: &Metadata) -> Vec<u8> {
-    let options = EncodeOptions {
-        sample_type: String::new(),
-        unit: meta.units.clone(),
-        time_nanos: meta.start_time.unwrap_or(0).saturating_mul(1_000_000_000),
-        duration_nanos: 0,
-        period_type: (String::new(), String::new()),
-        period: 0,
-    };
-    pprof::encode(tree, &options)
+pub fn export_mime(format: ProfileFormat) -> &'static str {
+    match format {
+        ProfileFormat::Json => "application/json",
+        ProfileFormat::Collapsed => "text/plain",
+        ProfileFormat::Pprof => "application/octet-stream",
+    }
 }
 
 fn meta(name: &str, units: &str, sample_rate: u32) -> Metadata {
@@ -152,12 +153,13 @@ mod tests {
     fn folded_files_load_and_export_in_every_format() {
         let p = LoadedProfile::from_file("x.txt", FOLDED.as_bytes()).unwrap();
         assert_eq!(p.tree.total_ticks().0, 4);
-        assert_eq!(to_collapsed(&p.tree), "main;idle 1\nmain;work 3\n");
-        let json = to_flamebearer_json(&p.tree, &p.meta);
-        let back = LoadedProfile::from_file("x.json", json.as_bytes()).unwrap();
-        assert_eq!(to_collapsed(&back.tree), to_collapsed(&p.tree));
-        let again = LoadedProfile::from_file("x.pprof", &to_pprof(&p.tree, &p.meta)).unwrap();
-        assert_eq!(to_collapsed(&again.tree), to_collapsed(&p.tree));
+        let collapsed = export(ProfileFormat::Collapsed, &p.tree, &p.meta);
+        assert_eq!(collapsed, b"main;idle 1\nmain;work 3\n");
+        for format in ProfileFormat::ALL {
+            let file = format!("x.{}", format.extension());
+            let back = LoadedProfile::from_file(&file, &export(format, &p.tree, &p.meta)).unwrap();
+            assert_eq!(back.tree.to_folded(), p.tree.to_folded(), "{format:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 """A small CPU-busy Python program profiled by the real PyPI agent `pyroscope-io`.
 
-Usage: py_agent.py SERVER_URL SECONDS
-It pushes to SERVER_URL as app `e2e.py.app` with tags env=e2e, then flushes on exit.
+Usage: py_agent.py SERVER_URL SECONDS [APP]
+It sends to SERVER_URL as APP (default `e2e.py.app`) with tags env=e2e, then flushes on
+exit. 1.x pushes every 5 s; 0.8.x has no `upload_interval` and sends 10 s aligned windows.
 """
 import sys
 import time
@@ -23,12 +24,12 @@ def work(deadline):
 
 def main():
     url, seconds = sys.argv[1], float(sys.argv[2])
-    pyroscope.configure(
-        application_name="e2e.py.app",
-        server_address=url,
-        tags={"env": "e2e"},
-        upload_interval=5,
-    )
+    app = sys.argv[3] if len(sys.argv) > 3 else "e2e.py.app"
+    options = dict(application_name=app, server_address=url, tags={"env": "e2e"})
+    try:
+        pyroscope.configure(upload_interval=5, **options)
+    except TypeError:  # 0.8.x: no upload_interval
+        pyroscope.configure(**options)
     work(time.time() + seconds)
     pyroscope.shutdown()
 

@@ -1,6 +1,6 @@
-//! JSON shapes of Cinder's HTTP API that both the server (producer) and the web app
-//! (consumer) use, defined once so the two cannot drift apart. Field names follow the
-//! original Pyroscope server where it has the same endpoint.
+//! JSON shapes and parameters of Cinder's HTTP API that both the server (producer) and the
+//! web app (consumer) use, defined once so the two cannot drift apart. Field names follow
+//! the original Pyroscope server where it has the same endpoint.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,9 +51,73 @@ impl BuildInfo {
     }
 }
 
+/// The formats a profile is rendered or exported in: `GET /render?format=` and the app's
+/// export menu. Parsed once from the parameter; everything after matches on the variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProfileFormat {
+    /// Flamebearer JSON (what `/render` answers by default).
+    Json,
+    /// Collapsed (folded) text: `a;b;c 12` per line.
+    Collapsed,
+    /// An uncompressed pprof protobuf.
+    Pprof,
+}
+
+impl ProfileFormat {
+    /// Every format, in menu order.
+    pub const ALL: [ProfileFormat; 3] = [
+        ProfileFormat::Json,
+        ProfileFormat::Collapsed,
+        ProfileFormat::Pprof,
+    ];
+
+    /// The format named by a `format` parameter; an empty one means JSON, as in the
+    /// original. `None` for anything else.
+    #[must_use]
+    pub fn parse(param: &str) -> Option<ProfileFormat> {
+        match param {
+            "" | "json" => Some(ProfileFormat::Json),
+            "collapsed" => Some(ProfileFormat::Collapsed),
+            "pprof" => Some(ProfileFormat::Pprof),
+            _ => None,
+        }
+    }
+
+    /// The parameter value.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProfileFormat::Json => "json",
+            ProfileFormat::Collapsed => "collapsed",
+            ProfileFormat::Pprof => "pprof",
+        }
+    }
+
+    /// The file name extension of a download in this format (without the dot).
+    #[must_use]
+    pub fn extension(self) -> &'static str {
+        match self {
+            ProfileFormat::Json => "json",
+            ProfileFormat::Collapsed => "collapsed.txt",
+            ProfileFormat::Pprof => "pprof",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn profile_formats_parse_what_they_print() {
+        for f in ProfileFormat::ALL {
+            assert_eq!(ProfileFormat::parse(f.as_str()), Some(f));
+        }
+        assert_eq!(ProfileFormat::parse(""), Some(ProfileFormat::Json));
+        assert_eq!(ProfileFormat::parse("PPROF"), None);
+        assert_eq!(ProfileFormat::parse("png"), None);
+        assert_eq!(ProfileFormat::Collapsed.extension(), "collapsed.txt");
+    }
 
     #[test]
     fn build_info_reads_the_original_servers_shape() {

@@ -53,7 +53,8 @@
 //! - [`codec`]: the versioned binary storage form ([`Tree::to_bytes`]).
 //! - [`diff`], [`table`], [`truncate`]: diffs, per-function tables, node budgets.
 //! - [`units`]: newtypes for quantities and ids; [`error`]: errors and warnings.
-//! - [`api`]: small JSON shapes of the HTTP API shared by the app and the server.
+//! - [`api`]: small JSON shapes and parameters (`ProfileFormat`) of the HTTP API shared by the
+//!   app and the server.
 //! - [`selector`]: series keys (`app.cpu{env=prod}`) and FlameQL selectors.
 //! - [`layout`]: a tree as flamegraph rows of bars in tick space, hit-testing and search.
 #![cfg_attr(

@@ -436,3 +436,20 @@ fn garbage_is_a_typed_error() {
     );
     assert_eq!(Tree::new().total_ticks(), Ticks::ZERO);
 }
+
+#[test]
+fn exports_carry_the_unit_and_start_and_nothing_else() {
+    let tree = common::tree(WORKED_EXAMPLE);
+    let options = EncodeOptions::export("bytes", 1_700_000_000);
+    let decoded = decode(&pprof::encode(&tree, &options), &DecodeOptions::default()).unwrap();
+    assert_eq!(decoded.merged(0), tree);
+    assert_eq!(decoded.time_nanos, 1_700_000_000_000_000_000);
+    let types: Vec<_> = decoded
+        .sample_types
+        .iter()
+        .map(|t| (t.name.as_str(), t.unit.as_str()))
+        .collect();
+    assert_eq!(types, [("", "bytes")]);
+    assert_eq!(decoded.sample_rate(), 0);
+    assert_eq!(EncodeOptions::export("x", i64::MAX).time_nanos, i64::MAX);
+}

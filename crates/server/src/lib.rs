@@ -12,9 +12,11 @@
 //! - [`selfprof`]: the server's own CPU profile, stored as `cinder.server.cpu`.
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
+//! - [`clock`]: the wall clock in unix seconds, and RFC 3339.
 
 pub mod auth;
 pub mod build_info;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod ingest;
@@ -86,7 +88,7 @@ impl AppState {
         settings: Settings,
         auth: AuthConfig,
     ) -> Result<Self, StartError> {
-        let now = unix_now();
+        let now = clock::unix_now();
         let auth = Auth::start(auth, &store, now)?;
         Ok(Self::assemble(assets, store, settings, auth))
     }
@@ -143,7 +145,7 @@ impl AppState {
     /// Current unix time in seconds.
     #[must_use]
     pub fn now(&self) -> i64 {
-        unix_now()
+        clock::unix_now()
     }
 
     /// Drops writes that start before the retention boundary (the original drops them
@@ -153,7 +155,7 @@ impl AppState {
         let Some(retention) = self.inner.settings.retention else {
             return writes;
         };
-        let cutoff = self.now() - i64::try_from(retention.as_secs()).unwrap_or(i64::MAX);
+        let cutoff = clock::retention_cutoff(self.now(), retention);
         let before = writes.len();
         let kept: Vec<Write> = writes
             .into_iter()
@@ -167,13 +169,6 @@ impl AppState {
         }
         kept
     }
-}
-
-fn unix_now() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
 }
 
 /// The complete HTTP application.

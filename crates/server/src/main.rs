@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use cinder_server::config::{Cli, Command, Config};
 use cinder_server::store::Store;
-use cinder_server::{app, selfprof, AppState, Assets};
+use cinder_server::{app, clock, selfprof, AppState, Assets};
 use clap::Parser;
 
 /// mimalloc: profile parsing and merging allocate many small nodes; the system allocator
@@ -90,10 +90,7 @@ async fn enforce_retention(store: Arc<Store>, retention: Duration) {
     loop {
         tick.tick().await;
         let store = Arc::clone(&store);
-        let cutoff = std::time::SystemTime::now()
-            .checked_sub(retention)
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
+        let cutoff = clock::retention_cutoff(clock::unix_now(), retention);
         match tokio::task::spawn_blocking(move || store.apply_retention(cutoff)).await {
             Ok(Ok(n)) if n > 0 => tracing::info!(slots = n, "retention: deleted old data"),
             Ok(Ok(_)) => {}

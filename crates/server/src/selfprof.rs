@@ -4,11 +4,12 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::{Ticks, Tree};
 
+use crate::clock::unix_now;
 use crate::query::timeline::Window;
 use crate::store::{Aggregation, SeriesMeta, Store, Write};
 
@@ -34,12 +35,6 @@ pub fn start(store: Arc<Store>, stop: Arc<AtomicBool>) {
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "cannot start self-profiling");
     }
-}
-
-fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0))
 }
 
 /// Profiles until the next 10 s boundary, then stores what was sampled.

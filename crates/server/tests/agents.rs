@@ -1,8 +1,7 @@
-//! Every captured request of a real agent (the captures checked in under
-//! `tests/fixtures/agents`) replayed through the router, then read back through `/render`:
-//! each series' total must equal what the capture's `.decoded.json` says the agent sent,
-//! for every sample type (issue 10: the original dropped the nanosecond `cpu` and `wall`
-//! types).
+//! Every captured request of a real agent (`tests/fixtures/agents`) replayed through the
+//! router, then read back through `/render`: each series' total must equal what the
+//! capture's `.decoded.json` says the agent sent, for every sample type (issue 10: the
+//! original dropped the nanosecond `cpu` and `wall` types).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,8 +16,8 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-fn fixture_roots() -> [PathBuf; 1] {
-    [Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/agents")]
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/agents")
 }
 
 fn read_json(p: &Path) -> Value {
@@ -27,10 +26,10 @@ fn read_json(p: &Path) -> Value {
 
 /// All captures: (sidecar, decoded, body), in directory then sequence order.
 fn captures() -> Vec<(Value, Value, Vec<u8>)> {
-    let mut dirs: Vec<PathBuf> = fixture_roots()
-        .iter()
-        .filter_map(|root| std::fs::read_dir(root).ok())
-        .flat_map(|rd| rd.flatten().map(|e| e.path()))
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
         .filter(|p| p.is_dir())
         .collect();
     dirs.sort();
@@ -231,7 +230,17 @@ async fn every_agent_capture_is_accepted_and_reads_back_with_its_totals() {
         );
     }
     let expected = expectations(&caps);
-    assert!(expected.len() >= 6, "{expected:?}");
+    // The checked-in captures of agents whose types the original dropped are all here.
+    for app_name in [
+        "rust.agent.app.cpu",
+        "e2e.py08.app.cpu",
+        "e2e.node03.app.wall",
+        "e2e.node03.app.cpu",
+        "e2e.node04.app.inuse_space",
+        "node.demo.app.wall",
+    ] {
+        assert!(expected.contains_key(app_name), "{app_name}: {expected:?}");
+    }
     for (app_name, e) in &expected {
         let total = rendered_total(&state, app_name).await;
         if e.average {
@@ -302,4 +311,84 @@ async fn agent_tags_become_labels_and_apps_are_listed() {
         serde_json::from_slice::<Vec<String>>(&body).unwrap(),
         ["test"]
     );
+}
+
+/// Item 2 of issue 10: the Node agent sends `sampleRate=17` in the query of a wall profile
+/// sampled every 10.191 ms. The profile's own period and units win: CPU and wall time are
+/// exact nanoseconds (10⁹ ticks per second), the sample count is at 98 Hz, and the seconds
+/// a user reads are the agent's own.
+#[tokio::test]
+async fn a_pprof_body_beats_a_contradicting_sample_rate_in_the_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    let node = fixtures().join("node-pyroscope-nodejs-0.6.4-ingest-pprof");
+    let body = std::fs::read(node.join("0003.bin")).unwrap();
+    let totals = pprof_totals(&read_json(&node.join("0003.decoded.json"))["pprof"]);
+    let req = Request::post(
+        "/ingest?name=rate.app&from=1700000001&until=1700000011&format=pprof&sampleRate=17",
+    )
+    .body(Body::from(body))
+    .unwrap();
+    let (status, resp) = send(&state, req).await;
+    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&resp));
+    for (suffix, ty, rate) in [
+        ("cpu", "cpu", 1_000_000_000),
+        ("wall", "wall", 1_000_000_000),
+        ("samples", "samples", 98),
+    ] {
+        let uri = format!(
+            "/render?query=rate.app.{suffix}%7B%7D&from=1700000000&until=1700000100&format=json&max-nodes=-1"
+        );
+        let (status, body) = send(&state, Request::get(uri).body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(v["metadata"]["sampleRate"], rate, "{suffix}");
+        assert_eq!(v["metadata"]["units"], "samples", "{suffix}");
+        assert_eq!(v["flamebearer"]["numTicks"], totals[ty], "{suffix}");
+    }
+}
+
+/// A sample type that cannot be stored (its name cannot be part of a series key) is
+/// refused with a reason, and nothing of the upload is stored: never a 200 for data that
+/// is dropped (the original acknowledged every unknown type and stored nothing).
+#[tokio::test]
+async fn a_sample_type_that_cannot_be_stored_is_refused_not_dropped() {
+    use cinder_profile::pprof::{encode, EncodeOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        Assets::Missing,
+        Arc::new(Store::open(dir.path()).unwrap()),
+        Settings::default(),
+    );
+    let tree = cinder_profile::Tree::from_folded("main;work 5\n").0;
+    let body = encode(
+        &tree,
+        &EncodeOptions {
+            sample_type: "bad {name}".into(),
+            unit: "count".into(),
+            ..EncodeOptions::default()
+        },
+    );
+    let req = Request::post("/ingest?name=bad.app&from=1700000000&until=1700000010&format=pprof")
+        .body(Body::from(body))
+        .unwrap();
+    let (status, resp) = send(&state, req).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = String::from_utf8_lossy(&resp);
+    assert!(
+        text.contains("bad {name}") && text.contains("(count) cannot be stored"),
+        "{text}"
+    );
+    let (_, apps) = send(
+        &state,
+        Request::get("/label-values?label=__name__")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(String::from_utf8_lossy(&apps), "[]");
 }

@@ -3,6 +3,9 @@
 //! written: apps, series and labels, trees over windows that use every kind of block,
 //! timelines, averaging, users, the API key and the signing key. A layout change that
 //! misreads old stores fails here; see `docs/storage.md` for what a format change needs.
+//! Opening it migrates it to version 2 (`store/migrate.rs`), checked at the end. The same
+//! checks run on `tests/fixtures/store-v2/store`, written by the same generator with the
+//! version 2 code.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,16 +13,33 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
+use cinder_profile::selector::SeriesKey;
+use cinder_profile::Tree;
 use cinder_server::auth::{keys, password, AuthConfig, Role};
 use cinder_server::query::timeline::Window;
-use cinder_server::store::{tables, Aggregation, Store};
+use cinder_server::store::{tables, Aggregation, SeriesMeta, Store, Write};
 use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 const T0: i64 = 1_700_000_000;
-/// Printed by the generator when it made the fixture (the store holds only its digest).
-const AGENT_KEY: &str = "psx-Aa1YR3PREoOACqPLpAcETcy8wUCgdxpvmIdrd2PRCTgl";
+/// A frozen store and the API key its generator printed (the store holds only a digest).
+#[derive(Clone, Copy)]
+struct Fixture {
+    dir: &'static str,
+    agent_key: &'static str,
+}
+
+/// Format version 1, opened through the migration to version 2.
+const V1: Fixture = Fixture {
+    dir: "store-v1",
+    agent_key: "psx-Aa1YR3PREoOACqPLpAcETcy8wUCgdxpvmIdrd2PRCTgl",
+};
+/// Format version 2, written by the same generator with the version 2 code.
+const V2: Fixture = Fixture {
+    dir: "store-v2",
+    agent_key: "psx-AdZu7_RgcU17Szp2KjfxrA3OYqcDwfwI400PeiWiNVRI",
+};
 const PASSWORD: &str = "fixture-password";
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -36,11 +56,14 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The fixture, copied (opening may write: recovery, the lock file) and opened.
-fn open_fixture() -> (tempfile::TempDir, Store) {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1/store");
+fn open_fixture(fx: Fixture) -> (tempfile::TempDir, Store) {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(fx.dir)
+        .join("store");
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&src, &dir.path().join("store"));
-    let store = Store::open(&dir.path().join("store")).expect("format 1 opens");
+    let store = Store::open(&dir.path().join("store")).expect("the fixture opens");
     (dir, store)
 }
 
@@ -77,9 +100,8 @@ fn sorted_lines(folded: &str) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
-#[test]
-fn apps_series_and_labels_read_back() {
-    let (_dir, store) = open_fixture();
+fn apps_series_and_labels_read_back(fx: Fixture) {
+    let (_dir, store) = open_fixture(fx);
     let apps: Vec<(String, String, Aggregation)> = store
         .apps()
         .unwrap()
@@ -130,9 +152,8 @@ fn apps_series_and_labels_read_back() {
     );
 }
 
-#[test]
-fn trees_read_back_over_windows_of_every_level() {
-    let (_dir, store) = open_fixture();
+fn trees_read_back_over_windows_of_every_level(fx: Fixture) {
+    let (_dir, store) = open_fixture(fx);
     // Everything: 10 s slots, 1000 s blocks of the long write, and the day-later slot.
     assert_eq!(
         folded(&store, "ride.cpu", &[], T0 - 86_400, T0 + 2 * 86_400),
@@ -162,9 +183,8 @@ fn trees_read_back_over_windows_of_every_level() {
     );
 }
 
-#[test]
-fn timelines_read_the_counts_of_each_level() {
-    let (_dir, store) = open_fixture();
+fn timelines_read_the_counts_of_each_level(fx: Fixture) {
+    let (_dir, store) = open_fixture(fx);
     let prod: Vec<_> = store
         .series_of_app("ride.cpu")
         .unwrap()
@@ -183,9 +203,8 @@ fn timelines_read_the_counts_of_each_level() {
     assert_eq!(days, [(T0, 72)]);
 }
 
-#[test]
-fn users_keys_and_secrets_read_back() {
-    let (_dir, store) = open_fixture();
+fn users_keys_and_secrets_read_back(fx: Fixture) {
+    let (_dir, store) = open_fixture(fx);
     let users: Vec<_> = store
         .users()
         .unwrap()
@@ -219,7 +238,7 @@ fn users_keys_and_secrets_read_back() {
     assert!(store
         .users_transaction(|t| Ok::<_, cinder_server::store::StoreError>(t.initialized()))
         .unwrap());
-    let key = keys::authenticate(&store, AGENT_KEY, T0 + 1)
+    let key = keys::authenticate(&store, fx.agent_key, T0 + 1)
         .unwrap()
         .unwrap();
     assert_eq!(
@@ -255,9 +274,8 @@ fn login(name: &str) -> Request<Body> {
         .unwrap()
 }
 
-#[tokio::test]
-async fn the_server_logs_in_renders_and_ingests_on_the_fixture() {
-    let (dir, store) = open_fixture();
+async fn the_server_logs_in_renders_and_ingests_on_the_fixture(fx: Fixture) {
+    let (dir, store) = open_fixture(fx);
     std::fs::create_dir_all(dir.path().join("dist")).unwrap();
     std::fs::write(dir.path().join("dist/index.html"), "<html></html>").unwrap();
     let config = AuthConfig {
@@ -310,11 +328,85 @@ async fn the_server_logs_in_renders_and_ingests_on_the_fixture() {
         T0 + 20,
         T0 + 30
     ))
-    .header("authorization", format!("Bearer {AGENT_KEY}"))
+    .header("authorization", format!("Bearer {}", fx.agent_key))
     .body(Body::from("main;new 1\n"))
     .unwrap();
     let (status, body, _) = call(&state, ingest).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let (_, body, _) = call(&state, get(render)).await;
     assert!(body.contains("main;new 1\n"), "{body}");
+}
+
+/// Opening the version 1 store migrates it to version 2 once (write counts become
+/// millionths of a write): the old averages read as before, a new upload straddling a
+/// 10 s boundary counts as one write beside them, and reopening migrates nothing twice.
+#[test]
+fn the_migration_to_version_2_keeps_averages_and_mixes_with_new_writes() {
+    let (dir, store) = open_fixture(V1);
+    let inuse = SeriesMeta {
+        spy_name: "fixture".into(),
+        sample_rate: 0,
+        units: "bytes".into(),
+        aggregation: Aggregation::Average,
+    };
+    store
+        .write(vec![Write {
+            key: SeriesKey::parse("worker.inuse_space{}").unwrap(),
+            meta: inuse,
+            window: Window::snap(T0 + 21, T0 + 31),
+            tree: Tree::from_folded("w;buf 500\n").0,
+        }])
+        .unwrap();
+    // (100 + 300 + 500) / 3 writes, in every window holding all three.
+    for (from, until) in [(T0, T0 + 40), (T0 - 1_000, T0 + 1_000), (T0, T0 + 86_400)] {
+        assert_eq!(
+            folded(&store, "worker.inuse_space", &[], from, until),
+            "w;buf 300\n",
+            "{from}..{until}"
+        );
+    }
+    drop(store);
+    let store = Store::open(&dir.path().join("store")).expect("reopens");
+    assert_eq!(
+        folded(&store, "worker.inuse_space", &[], T0, T0 + 40),
+        "w;buf 300\n"
+    );
+    assert_eq!(
+        folded(&store, "worker.inuse_space", &[], T0, T0 + 20),
+        "w;buf 200\n"
+    );
+}
+
+/// Every check above, on both frozen stores.
+macro_rules! on_each_fixture {
+    ($fx:ident) => {
+        #[test]
+        fn apps_series_and_labels_read_back() {
+            super::apps_series_and_labels_read_back(super::$fx);
+        }
+        #[test]
+        fn trees_read_back_over_windows_of_every_level() {
+            super::trees_read_back_over_windows_of_every_level(super::$fx);
+        }
+        #[test]
+        fn timelines_read_the_counts_of_each_level() {
+            super::timelines_read_the_counts_of_each_level(super::$fx);
+        }
+        #[test]
+        fn users_keys_and_secrets_read_back() {
+            super::users_keys_and_secrets_read_back(super::$fx);
+        }
+        #[tokio::test]
+        async fn the_server_logs_in_renders_and_ingests_on_the_fixture() {
+            super::the_server_logs_in_renders_and_ingests_on_the_fixture(super::$fx).await;
+        }
+    };
+}
+
+mod v1 {
+    on_each_fixture!(V1);
+}
+
+mod v2 {
+    on_each_fixture!(V2);
 }

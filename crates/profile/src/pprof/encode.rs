@@ -25,6 +25,20 @@ pub struct EncodeOptions {
     pub period: i64,
 }
 
+impl EncodeOptions {
+    /// What a pprof export of a stored or loaded profile carries, as the original's
+    /// `/render?format=pprof` writes it: the ticks' unit and the profile's start, no sample
+    /// type name, duration or period. The server's render and the app's export both use it.
+    #[must_use]
+    pub fn export(unit: &str, start_unix_secs: i64) -> EncodeOptions {
+        EncodeOptions {
+            unit: unit.to_string(),
+            time_nanos: start_unix_secs.saturating_mul(1_000_000_000),
+            ..EncodeOptions::default()
+        }
+    }
+}
+
 /// Strings interned into a pprof string table (index 0 is the empty string).
 struct Strings {
     table: Vec<Vec<u8>>,

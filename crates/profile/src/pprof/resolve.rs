@@ -82,31 +82,26 @@ impl DecodedProfile {
         &self,
         explicit: Option<&SampleTypeConfigs>,
     ) -> Result<Vec<SampleTypeConfig>, DecodeError> {
-        let mut configs: Vec<(SampleTypeConfig, bool)> = self
+        // (claim rank, position, type, config): the agent's own entries claim first, then
+        // time types, then the rest.
+        let mut entries: Vec<((bool, bool), usize, &SampleType, SampleTypeConfig)> = self
             .sample_types
             .iter()
-            .map(|t| match explicit.and_then(|e| e.0.get(&t.name)) {
-                Some(c) => (c.clone(), true),
-                None => (default_config(t, self.period_type.as_ref()), false),
+            .enumerate()
+            .map(|(i, t)| match explicit.and_then(|e| e.0.get(&t.name)) {
+                Some(c) => ((false, !is_nanoseconds(&t.unit)), i, t, c.clone()),
+                None => (
+                    (true, !is_nanoseconds(&t.unit)),
+                    i,
+                    t,
+                    default_config(t, self.period_type.as_ref()),
+                ),
             })
             .collect();
-        // Claim order: the agent's own entries, then time types, then the rest.
-        let rank = |i: usize| {
-            let explicit = configs.get(i).is_some_and(|c| c.1);
-            let time = self
-                .sample_types
-                .get(i)
-                .is_some_and(|t| is_nanoseconds(&t.unit));
-            (!explicit, !time, i)
-        };
-        let mut order: Vec<usize> = (0..configs.len()).collect();
-        order.sort_by_key(|&i| rank(i));
+        entries.sort_by_key(|(rank, i, _, _)| (*rank, *i));
         let mut taken = BTreeSet::new();
-        for i in order {
-            let (Some(t), Some(config)) = (self.sample_types.get(i), configs.get(i)) else {
-                continue;
-            };
-            let preferred = match config.0.display_name.as_str() {
+        for (_, _, t, config) in &mut entries {
+            let preferred = match config.display_name.as_str() {
                 "" => t.name.clone(),
                 name => name.to_owned(),
             };
@@ -122,10 +117,9 @@ impl DecodedProfile {
                 )));
             };
             taken.insert(suffix.clone());
-            if let Some(config) = configs.get_mut(i) {
-                config.0.display_name = suffix;
-            }
+            config.display_name = suffix;
         }
-        Ok(configs.into_iter().map(|(c, _)| c).collect())
+        entries.sort_by_key(|(_, i, _, _)| *i);
+        Ok(entries.into_iter().map(|(_, _, _, c)| c).collect())
     }
 }

@@ -1,7 +1,7 @@
 //! JSON bodies of the `/api`, login and signup routes, decoded with the original's error
 //! answers (spec §1.2): an empty body is `request body required`, broken JSON is
 //! `request body contains malformed JSON`, a wrong field type keeps the decoder's message;
-//! all 400 `{"errors":[…]}`. Also the RFC 3339 time format of the account APIs.
+//! all 400 `{"errors":[…]}`.
 
 use axum::body::Bytes;
 use serde::de::DeserializeOwned;
@@ -26,13 +26,6 @@ pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
             }
         }
     })
-}
-
-/// Unix seconds as RFC 3339 (`2023-11-14T22:13:20Z`), as Go encodes `time.Time`.
-#[must_use]
-pub fn rfc3339(t: i64) -> String {
-    let st = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t).unwrap_or(0));
-    humantime::format_rfc3339_seconds(st).to_string()
 }
 
 #[cfg(test)]
@@ -60,6 +53,5 @@ mod tests {
             err("{\"name\":1}"),
             "invalid type: integer `1`, expected a string"
         );
-        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{blocking, json};
 use crate::auth::{keys, Role};
+use crate::clock;
 use crate::error::AppError;
 use crate::store::ApiKeyRecord;
 use crate::AppState;
@@ -34,8 +35,8 @@ impl KeyView {
             name: k.name.clone(),
             role: k.role,
             key,
-            expires_at: k.expires_at.map(json::rfc3339),
-            created_at: json::rfc3339(k.created_at),
+            expires_at: k.expires_at.map(clock::rfc3339),
+            created_at: clock::rfc3339(k.created_at),
         }
     }
 }

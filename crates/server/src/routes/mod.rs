@@ -38,47 +38,38 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let api = |access| g(access, Style::Api);
     // `any` routes have no per-method routes, so they take `layer`; method routes take
     // `route_layer`, which keeps the 405 for other methods ahead of the guard.
-    let mut router = Router::new()
-        .route(
+    // The data routes, each also under `/pyroscope/…` as the original serves them.
+    let data = [
+        (
             "/ingest",
             post(ingest::ingest)
                 .layer(body_limit)
                 .route_layer(api(Access::Ingest)),
-        )
-        .route(
-            "/pyroscope/ingest",
-            post(ingest::ingest)
-                .layer(body_limit)
-                .route_layer(api(Access::Ingest)),
-        )
+        ),
+        ("/render", any(render::render).layer(api(Access::Any))),
+        (
+            "/render-diff",
+            any(render::render_diff).layer(api(Access::Any)),
+        ),
+        (
+            "/label-values",
+            any(labels::label_values).layer(api(Access::Any)),
+        ),
+    ];
+    let mut router = Router::new();
+    for (path, route) in data {
+        router = router
+            .route(&format!("/pyroscope{path}"), route.clone())
+            .route(path, route);
+    }
+    router = router
         .route(
             "/push.v1.PusherService/Push",
             post(ingest::push)
                 .layer(body_limit)
                 .route_layer(g(Access::Ingest, Style::Connect)),
         )
-        .route("/render", any(render::render).layer(api(Access::Any)))
-        .route(
-            "/pyroscope/render",
-            any(render::render).layer(api(Access::Any)),
-        )
-        .route(
-            "/render-diff",
-            any(render::render_diff).layer(api(Access::Any)),
-        )
-        .route(
-            "/pyroscope/render-diff",
-            any(render::render_diff).layer(api(Access::Any)),
-        )
         .route("/labels", any(labels::labels).layer(api(Access::Any)))
-        .route(
-            "/label-values",
-            any(labels::label_values).layer(api(Access::Any)),
-        )
-        .route(
-            "/pyroscope/label-values",
-            any(labels::label_values).layer(api(Access::Any)),
-        )
         .route(
             "/api/apps",
             get(apps::apps_list)

@@ -7,11 +7,13 @@ use std::collections::HashMap;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
+use cinder_profile::api::ProfileFormat;
 use cinder_profile::flamebearer::{Format, Metadata};
 use cinder_profile::pprof::{self, EncodeOptions};
 use cinder_profile::selector::{MatchOp, Matcher, Selector, SeriesKey};
-use cinder_profile::{Diff, FlamebearerProfile, MaxNodes, Tree};
+use cinder_profile::{Diff, FlamebearerProfile, MaxNodes};
 
+use crate::clock;
 use crate::error::AppError;
 use crate::query::render::{render as render_series, resolve};
 use crate::query::time::{parse_time, UnixSecs};
@@ -81,11 +83,6 @@ fn window(
     Ok((f, u, w))
 }
 
-fn rfc3339(t: UnixSecs) -> String {
-    let st = std::time::UNIX_EPOCH + std::time::Duration::from_secs(u64::try_from(t).unwrap_or(0));
-    humantime::format_rfc3339_seconds(st).to_string()
-}
-
 fn json_response(profile: &FlamebearerProfile) -> Response {
     let mut body = profile.to_json();
     body.push('\n');
@@ -116,15 +113,9 @@ pub async fn render(
     State(state): State<AppState>,
     Query(q): Query<Params>,
 ) -> Result<Response, AppError> {
-    let format = match param(&q, "format") {
-        "" | "json" => "json",
-        f @ ("collapsed" | "pprof") => f,
-        other => {
-            return Err(AppError::InvalidParameter(format!(
-                "unknown format {other:?}"
-            )))
-        }
-    };
+    let format = ProfileFormat::parse(param(&q, "format")).ok_or_else(|| {
+        AppError::InvalidParameter(format!("unknown format {:?}", param(&q, "format")))
+    })?;
     let sel = selector(&q, "query")?;
     let (from, until, w) = window(&q, "from", "until", state.now())?;
     let max = max_nodes(&q, &["maxNodes", "max-nodes"], state.max_nodes_render());
@@ -137,17 +128,21 @@ pub async fn render(
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))??;
-    let name = format!("{} {}", sel.app, rfc3339(from));
+    let name = format!("{} {}", sel.app, clock::rfc3339(from));
+    let file_name = format!("{name}.{}", format.extension());
     match format {
-        "collapsed" => Ok(attachment(
+        ProfileFormat::Collapsed => Ok(attachment(
             rendered.tree.to_folded().into_bytes(),
-            &format!("{name}.collapsed.txt"),
+            &file_name,
         )),
-        "pprof" => Ok(attachment(
-            pprof_bytes(&rendered.tree, &rendered.meta.units, from),
-            &format!("{name}.pprof"),
+        ProfileFormat::Pprof => Ok(attachment(
+            pprof::encode(
+                &rendered.tree,
+                &EncodeOptions::export(&rendered.meta.units, from),
+            ),
+            &file_name,
         )),
-        _ => {
+        ProfileFormat::Json => {
             let metadata = Metadata {
                 format: Format::Single,
                 spy_name: rendered.meta.spy_name.clone(),
@@ -167,18 +162,6 @@ pub async fn render(
             Ok(json_response(&profile))
         }
     }
-}
-
-fn pprof_bytes(tree: &Tree, units: &str, from: UnixSecs) -> Vec<u8> {
-    let options = EncodeOptions {
-        sample_type: String::new(),
-        unit: units.to_string(),
-        time_nanos: from.saturating_mul(1_000_000_000),
-        duration_nanos: 0,
-        period_type: (String::new(), String::new()),
-        period: 0,
-    };
-    pprof::encode(tree, &options)
 }
 
 /// `GET /render-diff` (other methods: 405).

@@ -17,6 +17,7 @@ use super::{blocking, json};
 use crate::auth::accounts::{self, Change, NewUser, ProfilePatch};
 use crate::auth::password::{self, Password};
 use crate::auth::{Principal, Role};
+use crate::clock;
 use crate::error::AppError;
 use crate::store::UserRecord;
 use crate::AppState;
@@ -49,9 +50,9 @@ impl From<&UserRecord> for UserView {
             role: u.role,
             is_disabled: u.is_disabled,
             is_external: u.is_external,
-            created_at: json::rfc3339(u.created_at),
-            updated_at: json::rfc3339(u.updated_at),
-            password_changed_at: json::rfc3339(u.password_changed_at),
+            created_at: clock::rfc3339(u.created_at),
+            updated_at: clock::rfc3339(u.updated_at),
+            password_changed_at: clock::rfc3339(u.password_changed_at),
         }
     }
 }

@@ -6,26 +6,17 @@ use fjall::PersistMode;
 
 use super::tables::{self, ApiKeyRecord};
 use super::users::to_json;
-use super::{corrupt, Store, StoreError};
+use super::{get_json, scan_json, Store, StoreError};
 
 impl Store {
     /// Every API key, by id.
     pub fn api_keys(&self) -> Result<Vec<ApiKeyRecord>, StoreError> {
-        self.api_keys
-            .iter()
-            .map(|g| {
-                let v = g.value()?;
-                serde_json::from_slice(&v).map_err(|e| corrupt("api key record", e))
-            })
-            .collect()
+        scan_json("api key record", self.api_keys.iter())
     }
 
     /// The API key with `id`.
     pub fn api_key(&self, id: u64) -> Result<Option<ApiKeyRecord>, StoreError> {
-        self.api_keys
-            .get(tables::id_key(id))?
-            .map(|v| serde_json::from_slice(&v).map_err(|e| corrupt("api key record", e)))
-            .transpose()
+        get_json(&self.api_keys, "api key record", tables::id_key(id))
     }
 
     /// Stores `key` under a new id (its `id` field is ignored). `None` when another key

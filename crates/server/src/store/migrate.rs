@@ -4,9 +4,11 @@
 //! boundary counted twice in a window holding both of its slots and averaged series read
 //! back at half their value. Version 2 counts shares of a write in [`WRITE_UNIT`]s; old
 //! counts are multiplied by it (the averages of already stored data stay what they were).
-//! Version 1 also stored every tree self-contained (names included, `cinder_profile`
-//! codec); version 2 stores values at the indexes of a per-series node dictionary
-//! (`nodes`), so every tree is re-encoded.
+//!
+//! Version 2 → 3: versions 1 and 2 stored every tree self-contained (names included,
+//! `cinder_profile` codec); version 3 stores values at the indexes of a per-series node
+//! dictionary (`nodes`), so every tree is re-encoded and the dictionaries written. A
+//! version 1 store gets both changes in one batch.
 
 use std::collections::HashMap;
 
@@ -18,17 +20,17 @@ use super::tables::{self, SlotCounts, WRITE_UNIT};
 use super::{corrupt, Store, StoreError};
 
 impl Store {
-    /// Rewrites every `counts` and `trees` value of a version 1 store, writes the node
-    /// dictionaries and sets the version to 2, in one atomic, fsynced batch, so a crash
-    /// leaves either layout whole.
-    pub(super) fn migrate_v1(&self) -> Result<(), StoreError> {
+    /// Migrates a store of version `from` (1 or 2) to [`tables::FORMAT_VERSION`]: version 1
+    /// `counts` values, then every `trees` value and the node dictionaries, and the version,
+    /// in one atomic, fsynced batch, so a crash leaves either layout whole.
+    pub(super) fn migrate(&self, from: u32) -> Result<(), StoreError> {
         let _guard = self
             .write_lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         let mut slots = 0usize;
-        for g in self.counts.iter() {
+        for g in self.counts.iter().filter(|_| from == 1) {
             let (k, v) = g.into_inner()?;
             let mut counts = SlotCounts::decode(&v);
             counts.writes = counts.writes.saturating_mul(WRITE_UNIT);
@@ -38,7 +40,7 @@ impl Store {
         let mut dicts: HashMap<u64, NodeDict> = HashMap::new();
         for g in self.trees.iter() {
             let (k, v) = g.into_inner()?;
-            let tree = Tree::from_bytes(&v).map_err(|e| corrupt("version 1 tree", e))?;
+            let tree = Tree::from_bytes(&v).map_err(|e| corrupt("version 1/2 tree", e))?;
             let dict = dicts.entry(tables::key_series(&k)).or_default();
             batch.insert(&self.trees, k, dict.sparse(&tree).to_bytes());
         }
@@ -56,7 +58,7 @@ impl Store {
         );
         batch.commit()?;
         tracing::info!(
-            from = 1,
+            from,
             to = tables::FORMAT_VERSION,
             slots,
             "store format migrated"
@@ -87,7 +89,7 @@ mod tests {
         }
     }
 
-    /// Turns a version 2 store into what version 1 wrote for the same aligned writes
+    /// Turns a current store into what version 1 wrote for the same aligned writes
     /// (whole write counts, version 1), as a store written by the old binary.
     fn downgrade(store: &Store) {
         for g in store.trees.iter() {

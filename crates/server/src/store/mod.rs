@@ -23,6 +23,7 @@ use cinder_profile::dict::Sums;
 use cinder_profile::Tree;
 use fjall::config::CompressionPolicy;
 use fjall::{CompressionType, Database, Keyspace, KeyspaceCreateOptions, PersistMode};
+use serde::de::DeserializeOwned;
 
 pub use tables::{
     Aggregation, ApiKeyRecord, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, UserRecord,
@@ -62,6 +63,28 @@ fn corrupt(what: &'static str, e: impl std::fmt::Display) -> StoreError {
         what,
         detail: e.to_string(),
     }
+}
+
+/// Decodes one JSON record (`what` names it in the corruption error).
+fn from_json<T: DeserializeOwned>(what: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| corrupt(what, e))
+}
+
+/// The JSON record under `key` in `ks`, if there is one.
+fn get_json<T: DeserializeOwned>(
+    ks: &Keyspace,
+    what: &'static str,
+    key: impl AsRef<[u8]>,
+) -> Result<Option<T>, StoreError> {
+    ks.get(key)?.map(|v| from_json(what, &v)).transpose()
+}
+
+/// Every JSON record of a keyspace scan (whole or by prefix), in key order.
+fn scan_json<T: DeserializeOwned>(
+    what: &'static str,
+    scan: fjall::Iter,
+) -> Result<Vec<T>, StoreError> {
+    scan.map(|g| from_json(what, &g.value()?)).collect()
 }
 
 /// fjall's smallest journal budget: once sealed journals reach it, the keyspaces holding
@@ -166,8 +189,8 @@ impl Store {
             }
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
-                if found == 1 {
-                    self.migrate_v1()
+                if found == 1 || found == 2 {
+                    self.migrate(found)
                 } else if found == tables::FORMAT_VERSION {
                     Ok(())
                 } else {
@@ -182,24 +205,15 @@ impl Store {
 
     /// Every series of `app`.
     pub fn series_of_app(&self, app: &str) -> Result<Vec<SeriesRecord>, StoreError> {
-        self.series
-            .prefix(tables::app_series_prefix(app))
-            .map(|g| {
-                let v = g.value()?;
-                serde_json::from_slice(&v).map_err(|e| corrupt("series record", e))
-            })
-            .collect()
+        scan_json(
+            "series record",
+            self.series.prefix(tables::app_series_prefix(app)),
+        )
     }
 
     /// Every series of every app.
     pub fn all_series(&self) -> Result<Vec<SeriesRecord>, StoreError> {
-        self.series
-            .iter()
-            .map(|g| {
-                let v = g.value()?;
-                serde_json::from_slice(&v).map_err(|e| corrupt("series record", e))
-            })
-            .collect()
+        scan_json("series record", self.series.iter())
     }
 
     /// Applications in creation order.
@@ -209,8 +223,7 @@ impl Store {
             .iter()
             .map(|g| {
                 let (k, v) = g.into_inner()?;
-                let rec: AppRecord =
-                    serde_json::from_slice(&v).map_err(|e| corrupt("app record", e))?;
+                let rec: AppRecord = from_json("app record", &v)?;
                 Ok((String::from_utf8_lossy(&k).into_owned(), rec))
             })
             .collect::<Result<Vec<_>, StoreError>>()?;

@@ -8,8 +8,9 @@ use crate::auth::Role;
 
 /// Version of the on-disk layout, stored under [`META_FORMAT_VERSION`] in `meta`.
 /// 2: [`SlotCounts::writes`] is in units of [`WRITE_UNIT`] (version 1 counted whole
-/// writes; [`super::Store::open`] migrates it).
-pub const FORMAT_VERSION: u32 = 2;
+/// writes). 3: trees are values at the indexes of per-series node dictionaries ([`NODES`]),
+/// coarse blocks may be open ([`OPEN_BLOCKS`]). [`super::Store::open`] migrates 1 and 2.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// One whole write in [`SlotCounts::writes`]: an upload split over several blocks gives
 /// each block its share of one write, in millionths, so averages do not depend on how an

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use fjall::PersistMode;
 
 use super::tables::{self, UserRecord};
-use super::{corrupt, Store, StoreError};
+use super::{corrupt, get_json, scan_json, Store, StoreError};
 
 /// Why a user could not be saved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,10 +99,7 @@ impl UsersTxn {
 impl Store {
     /// The user with `id`.
     pub fn user(&self, id: u64) -> Result<Option<UserRecord>, StoreError> {
-        self.users
-            .get(tables::id_key(id))?
-            .map(|v| serde_json::from_slice(&v).map_err(|e| corrupt("user record", e)))
-            .transpose()
+        get_json(&self.users, "user record", tables::id_key(id))
     }
 
     /// The user called `name` (exact case), through the name index.
@@ -115,13 +112,7 @@ impl Store {
 
     /// Every user, by id.
     pub fn users(&self) -> Result<Vec<UserRecord>, StoreError> {
-        self.users
-            .iter()
-            .map(|g| {
-                let v = g.value()?;
-                serde_json::from_slice(&v).map_err(|e| corrupt("user record", e))
-            })
-            .collect()
+        scan_json("user record", self.users.iter())
     }
 
     /// Runs `change` over all users under the users lock; if it returns `Ok`, commits what

@@ -14,7 +14,7 @@ use super::coarse::{self, Delta, Staged};
 use super::dicts::{self, Growth};
 use super::segments::{self, Block};
 use super::tables::{self, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, WRITE_UNIT};
-use super::{corrupt, Store, StoreError};
+use super::{corrupt, get_json, Store, StoreError};
 use crate::query::timeline::Window;
 
 /// One profile to store: a series, its metadata, the time it covers, and its tree.
@@ -159,8 +159,8 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let key = w.key.normalized();
         if !pending.series.contains_key(&key) {
-            let rec = match self.series.get(&key)? {
-                Some(v) => serde_json::from_slice(&v).map_err(|e| corrupt("series record", e))?,
+            let rec = match get_json(&self.series, "series record", &key)? {
+                Some(rec) => rec,
                 None => {
                     let id = *next_id;
                     *next_id += 1;
@@ -185,8 +185,8 @@ impl Store {
     fn app_record(&self, pending: &mut Pending, w: &Write, seq: u64) -> Result<(), StoreError> {
         let app = &w.key.app;
         if !pending.apps.contains_key(app) {
-            let rec = match self.apps.get(app)? {
-                Some(v) => serde_json::from_slice(&v).map_err(|e| corrupt("app record", e))?,
+            let rec = match get_json(&self.apps, "app record", app)? {
+                Some(rec) => rec,
                 None => AppRecord {
                     seq,
                     meta: SeriesMeta::default(),

@@ -73,6 +73,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/render?query=victim.cpu%7B%7D&from=1699999000&until=1700001000&format=collapsed", "", Rule::Any, 200),
     ep("GET", "/pyroscope/render?query=victim.cpu%7B%7D&from=1699999000&until=1700001000", "", Rule::Any, 200),
     ep("GET", "/render-diff?leftQuery=victim.cpu%7B%7D&rightQuery=victim.cpu%7B%7D&leftFrom=1699999000&leftUntil=1700001000&rightFrom=1699999000&rightUntil=1700001000", "", Rule::Any, 200),
+    ep("GET", "/pyroscope/render-diff?leftQuery=victim.cpu%7B%7D&rightQuery=victim.cpu%7B%7D&leftFrom=1699999000&leftUntil=1700001000&rightFrom=1699999000&rightUntil=1700001000", "", Rule::Any, 200),
     ep("GET", "/labels", "", Rule::Any, 200),
     ep("GET", "/label-values?label=__name__", "", Rule::Any, 200),
     ep("GET", "/pyroscope/label-values?label=env", "", Rule::Any, 200),
