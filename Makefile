@@ -12,7 +12,7 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 STEP := scripts/step.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bench-render bench-profiles bootstrap-build bootstrap-test clean
+.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bench-render bench-profiles bench-store bootstrap-build bootstrap-test clean
 
 run: build
 	./target/release/cinder server $(ARGS)
@@ -71,6 +71,15 @@ bench-render: build bench-profiles
 	@$(STEP) bootstrap-bench scripts/bootstrap.sh bench
 	cargo run --release --locked -q -p cinder-profile --example bench_diff_profiles -- $(BENCH_PROFILES)/100000.json $(BENCH_PROFILES)
 	@$(STEP) bench-render node bench/render/run.mjs --profiles $(BENCH_PROFILES) --cinder $(CINDER) --runs $(or $(RUNS),3)
+
+# Storage benchmark (issue 12): seeds a year of folded uploads over HTTP into the release
+# binary, then prints disk per sample, /render latency (cold and warm), ingest rate, RSS.
+# BENCH_STORE_DAYS=30 seeds a scaled-down variant. The binary is copied first, since the
+# release path may be shared with other builds.
+bench-store:
+	cargo build --release --locked -p cinder-server
+	mkdir -p target && cp $${CARGO_TARGET_DIR:-target}/release/cinder target/cinder-bench-store
+	CINDER_BIN=$(CURDIR)/target/cinder-bench-store cargo bench --locked -p cinder-server --bench store
 
 test-e2e:
 	@$(STEP) test-e2e bash -c 'cd tests/e2e && node --test'

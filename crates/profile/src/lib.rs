@@ -69,6 +69,7 @@ pub mod api;
 mod child_index;
 pub mod chunks;
 pub mod codec;
+pub mod dict;
 pub mod diff;
 pub mod error;
 pub mod flamebearer;

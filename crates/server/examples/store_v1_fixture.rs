@@ -145,8 +145,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::open(&out)?;
     data(&store)?;
     let key = accounts_and_keys(&store)?;
-    // Memtables to tables, so the fixture holds the engine's table files, not only its
-    // journal.
+    // A clean shutdown (from format 3: open coarse blocks stored), then memtables to
+    // tables, so the fixture holds the engine's table files, not only its journal.
+    store.close()?;
     store.flushed_table_bytes()?;
     drop(store);
     trim_preallocation(&out)?;

@@ -115,6 +115,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown)
         .await?;
     stop_profiling.store(true, Ordering::Relaxed);
+    let closing = Arc::clone(&store);
+    tokio::task::spawn_blocking(move || closing.close())
+        .await
+        .context("closing the store")?
+        .context("flushing the store")?;
     let _ = std::fs::remove_file(config.storage_path.join(cinder_server::admin::SOCKET));
     tracing::info!("shut down cleanly");
     Ok(())

@@ -4,8 +4,8 @@
 //! timelines, averaging, users, the API key and the signing key. A layout change that
 //! misreads old stores fails here; see `docs/storage.md` for what a format change needs.
 //! Opening it migrates it to version 2 (`store/migrate.rs`), checked at the end. The same
-//! checks run on `tests/fixtures/store-v2/store`, written by the same generator with the
-//! version 2 code.
+//! checks run on `tests/fixtures/store-v2/store` and `store-v3/store`, written by the same
+//! generator with the version 2 and 3 code (version 2 is migrated to 3 on open).
 
 use std::path::Path;
 use std::sync::Arc;
@@ -39,6 +39,11 @@ const V1: Fixture = Fixture {
 const V2: Fixture = Fixture {
     dir: "store-v2",
     agent_key: "psx-AdZu7_RgcU17Szp2KjfxrA3OYqcDwfwI400PeiWiNVRI",
+};
+/// Format version 3, written by the same generator with the version 3 code.
+const V3: Fixture = Fixture {
+    dir: "store-v3",
+    agent_key: "psx-AQiWI_L3GQKop-0EySyfyKVoKefcBzlrfxo9SGIzkKHg",
 };
 const PASSWORD: &str = "fixture-password";
 
@@ -409,4 +414,8 @@ mod v1 {
 
 mod v2 {
     on_each_fixture!(V2);
+}
+
+mod v3 {
+    on_each_fixture!(V3);
 }

@@ -17,6 +17,7 @@ mod auth;
 mod averages;
 mod binary;
 mod binary_memory;
+mod coarse;
 mod http;
 mod limits;
 mod store;

@@ -4,28 +4,52 @@
 //! boundary counted twice in a window holding both of its slots and averaged series read
 //! back at half their value. Version 2 counts shares of a write in [`WRITE_UNIT`]s; old
 //! counts are multiplied by it (the averages of already stored data stay what they were).
+//!
+//! Version 2 → 3: versions 1 and 2 stored every tree self-contained (names included,
+//! `cinder_profile` codec); version 3 stores values at the indexes of a per-series node
+//! dictionary (`nodes`), so every tree is re-encoded and the dictionaries written. A
+//! version 1 store gets both changes in one batch.
 
+use std::collections::HashMap;
+
+use cinder_profile::dict::NodeDict;
+use cinder_profile::Tree;
 use fjall::PersistMode;
 
 use super::tables::{self, SlotCounts, WRITE_UNIT};
-use super::{Store, StoreError};
+use super::{corrupt, Store, StoreError};
 
 impl Store {
-    /// Rewrites every `counts` value of a version 1 store and sets the version to 2, in
-    /// one atomic, fsynced batch, so a crash leaves either layout whole.
-    pub(super) fn migrate_v1(&self) -> Result<(), StoreError> {
+    /// Migrates a store of version `from` (1 or 2) to [`tables::FORMAT_VERSION`]: version 1
+    /// `counts` values, then every `trees` value and the node dictionaries, and the version,
+    /// in one atomic, fsynced batch, so a crash leaves either layout whole.
+    pub(super) fn migrate(&self, from: u32) -> Result<(), StoreError> {
         let _guard = self
             .write_lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         let mut slots = 0usize;
-        for g in self.counts.iter() {
+        for g in self.counts.iter().filter(|_| from == 1) {
             let (k, v) = g.into_inner()?;
             let mut counts = SlotCounts::decode(&v);
             counts.writes = counts.writes.saturating_mul(WRITE_UNIT);
             batch.insert(&self.counts, k, counts.encode());
             slots += 1;
+        }
+        let mut dicts: HashMap<u64, NodeDict> = HashMap::new();
+        for g in self.trees.iter() {
+            let (k, v) = g.into_inner()?;
+            let tree = Tree::from_bytes(&v).map_err(|e| corrupt("version 1/2 tree", e))?;
+            let dict = dicts.entry(tables::key_series(&k)).or_default();
+            batch.insert(&self.trees, k, dict.sparse(&tree).to_bytes());
+        }
+        for (series, dict) in &dicts {
+            batch.insert(
+                &self.nodes,
+                tables::node_key(*series, 1),
+                dict.entries_bytes(1),
+            );
         }
         batch.insert(
             &self.meta,
@@ -34,7 +58,7 @@ impl Store {
         );
         batch.commit()?;
         tracing::info!(
-            from = 1,
+            from,
             to = tables::FORMAT_VERSION,
             slots,
             "store format migrated"
@@ -65,9 +89,22 @@ mod tests {
         }
     }
 
-    /// Turns a version 2 store into what version 1 wrote for the same aligned writes
+    /// Turns a current store into what version 1 wrote for the same aligned writes
     /// (whole write counts, version 1), as a store written by the old binary.
     fn downgrade(store: &Store) {
+        for g in store.trees.iter() {
+            let (k, v) = g.into_inner().unwrap();
+            let dict = store.dict(tables::key_series(&k)).unwrap();
+            let dict = crate::store::dicts::read(&dict);
+            let sparse = cinder_profile::dict::SparseTree::from_bytes(&v, dict.len()).unwrap();
+            store
+                .trees
+                .insert(k, dict.tree(&sparse).to_bytes())
+                .unwrap();
+        }
+        for g in store.nodes.iter() {
+            store.nodes.remove(g.key().unwrap()).unwrap();
+        }
         for g in store.counts.iter() {
             let (k, v) = g.into_inner().unwrap();
             let mut counts = SlotCounts::decode(&v);
@@ -140,7 +177,10 @@ mod tests {
             let store = Store::open(dir.path()).unwrap();
             store
                 .meta
-                .insert(tables::META_FORMAT_VERSION, 3u32.to_le_bytes())
+                .insert(
+                    tables::META_FORMAT_VERSION,
+                    (tables::FORMAT_VERSION + 1).to_le_bytes(),
+                )
                 .unwrap();
             store.db.persist(PersistMode::SyncAll).unwrap();
         }
@@ -148,10 +188,8 @@ mod tests {
         assert!(
             matches!(
                 err,
-                StoreError::Version {
-                    found: 3,
-                    expected: 2
-                }
+                StoreError::Version { found, expected }
+                    if found == tables::FORMAT_VERSION + 1 && expected == tables::FORMAT_VERSION
             ),
             "{err}"
         );

@@ -6,6 +6,8 @@
 //! Durability: [`Store::write`] commits one atomic batch and fsyncs the journal before it
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
 
+mod coarse;
+mod dicts;
 mod keys;
 mod migrate;
 pub mod segments;
@@ -17,8 +19,10 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 
+use cinder_profile::dict::Sums;
 use cinder_profile::Tree;
-use fjall::{Database, Keyspace, KeyspaceCreateOptions, PersistMode};
+use fjall::config::CompressionPolicy;
+use fjall::{CompressionType, Database, Keyspace, KeyspaceCreateOptions, PersistMode};
 use serde::de::DeserializeOwned;
 
 pub use tables::{
@@ -91,6 +95,23 @@ fn scan_json<T: DeserializeOwned>(
     scan.map(|g| from_json(what, &g.value()?)).collect()
 }
 
+/// fjall's smallest journal budget: once sealed journals reach it, the keyspaces holding
+/// them back are flushed. [`Store::write`] also flushes as soon as a journal is sealed, so
+/// the journal stays near one file.
+const MAX_JOURNAL_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Memtable size of the data keyspaces: small, so memory stays low under many agents and
+/// flushes (which let old journals go) come often.
+const DATA_MEMTABLE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// `trees` and `counts`: lz4 on every level (fjall leaves the first two uncompressed,
+/// and with frequent flushes most young data sits there).
+fn data_keyspace_options() -> KeyspaceCreateOptions {
+    KeyspaceCreateOptions::default()
+        .max_memtable_size(DATA_MEMTABLE_BYTES)
+        .data_block_compression_policy(CompressionPolicy::all(CompressionType::Lz4))
+}
+
 /// Handle to the store; cheap to share behind an `Arc`.
 pub struct Store {
     db: Database,
@@ -99,6 +120,8 @@ pub struct Store {
     apps: Keyspace,
     trees: Keyspace,
     counts: Keyspace,
+    nodes: Keyspace,
+    open_blocks: Keyspace,
     users: Keyspace,
     users_by_name: Keyspace,
     api_keys: Keyspace,
@@ -108,6 +131,10 @@ pub struct Store {
     /// Serialises changes to users, API keys and secrets (separate from `write_lock`, so
     /// ingestion never waits for an account change).
     users_lock: Mutex<()>,
+    /// Node dictionaries of the series used so far.
+    dicts: dicts::Dicts,
+    /// Open coarse blocks' in-memory parts.
+    open: coarse::OpenBlocks,
 }
 
 impl std::fmt::Debug for Store {
@@ -128,14 +155,20 @@ pub struct ReadResult {
 impl Store {
     /// Opens (creating if needed) the store under `path`.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        let db = Database::builder(path).open()?;
+        let db = Database::builder(path)
+            .max_journaling_size(MAX_JOURNAL_BYTES)
+            .journal_compression(CompressionType::Lz4)
+            .open()?;
         let ks = |name: &str| db.keyspace(name, KeyspaceCreateOptions::default);
+        let data = |name: &str| db.keyspace(name, data_keyspace_options);
         let store = Store {
             meta: ks(tables::META)?,
             series: ks(tables::SERIES)?,
             apps: ks(tables::APPS)?,
-            trees: ks(tables::TREES)?,
-            counts: ks(tables::COUNTS)?,
+            trees: data(tables::TREES)?,
+            counts: data(tables::COUNTS)?,
+            nodes: data(tables::NODES)?,
+            open_blocks: ks(tables::OPEN_BLOCKS)?,
             users: ks(tables::USERS)?,
             users_by_name: ks(tables::USERS_BY_NAME)?,
             api_keys: ks(tables::API_KEYS)?,
@@ -143,8 +176,12 @@ impl Store {
             db,
             write_lock: Mutex::new(()),
             users_lock: Mutex::new(()),
+            dicts: dicts::Dicts::default(),
+            open: coarse::OpenBlocks::default(),
         };
         store.check_version()?;
+        store.load_dicts()?;
+        store.recover_open_blocks()?;
         Ok(store)
     }
 
@@ -160,8 +197,8 @@ impl Store {
             }
             Some(v) => {
                 let found = v.as_ref().try_into().map(u32::from_le_bytes).unwrap_or(0);
-                if found == 1 {
-                    self.migrate_v1()
+                if found == 1 || found == 2 {
+                    self.migrate(found)
                 } else if found == tables::FORMAT_VERSION {
                     Ok(())
                 } else {
@@ -224,21 +261,47 @@ impl Store {
     pub fn read(&self, series: &[SeriesRecord], window: Window) -> Result<ReadResult, StoreError> {
         let mut out = ReadResult::default();
         let mut writes = 0u64;
-        let blocks = segments::cover(window);
+        let runs = segments::runs(&segments::cover(window));
+        // Held while reading stored blocks, so a block being closed is never seen both
+        // stored and in memory.
+        let open = self.open.read();
         for s in series {
-            for &block in &blocks {
-                let key = tables::slot_key(s.id, block);
-                if let Some(bytes) = self.trees.get(key)? {
-                    out.tree
-                        .merge_bytes(&bytes)
-                        .map_err(|e| corrupt("tree", e))?;
-                    if let Some(c) = self.counts.get(key)? {
-                        writes = writes.saturating_add(SlotCounts::decode(&c).writes);
-                    }
+            let mut stored = Vec::new();
+            let mut deltas = Vec::new();
+            for &(first, last) in &runs {
+                let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
+                for g in self.trees.range(range.clone()) {
+                    stored.push(g.value()?);
+                }
+                for g in self.counts.range(range) {
+                    writes = writes.saturating_add(SlotCounts::decode(&g.value()?).writes);
+                }
+                if let Some(delta) = Store::open_deltas(&open, s.id, first, last) {
+                    deltas.push(&delta.tree);
+                    writes = writes.saturating_add(delta.counts.writes);
+                }
+            }
+            if !stored.is_empty() || !deltas.is_empty() {
+                // The dictionary is taken after the trees: it covers every index they use.
+                let dict = self.dict(s.id)?;
+                let dict = dicts::read(&dict);
+                let mut sums = Sums::new(dict.len());
+                for bytes in stored {
+                    sums.add_bytes(&bytes).map_err(|e| corrupt("tree", e))?;
+                }
+                for delta in deltas {
+                    sums.add(delta);
+                }
+                let tree = dict.tree_of_sums(&sums);
+                if out.tree.is_empty() {
+                    out.tree = tree;
+                } else {
+                    out.tree.merge_from(&tree);
                 }
             }
             out.meta = s.meta.clone();
         }
+        drop(open);
         if out.meta.aggregation == Aggregation::Average && writes > 0 {
             out.tree.scale(tables::WRITE_UNIT, writes);
         }
@@ -256,7 +319,13 @@ impl Store {
         let mut out = Vec::new();
         let first = Block::containing(level, window.start);
         let last = Block::containing(level, window.end - 1);
+        let open = self.open.read();
         for s in series {
+            if let Some(delta) = Store::open_deltas(&open, s.id, first, last) {
+                if let Some((start, _)) = open.get(&(s.id, level)) {
+                    out.push((*start, delta.counts.samples));
+                }
+            }
             let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
             for g in self.counts.range(range) {
                 let (k, v) = g.into_inner()?;
@@ -312,7 +381,11 @@ impl Store {
         let existed = self.apps.get(app)?.is_some() || !series.is_empty();
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         for s in &series {
-            for ks in [&self.trees, &self.counts] {
+            batch.remove(&self.open_blocks, tables::open_key(s.id, 0));
+            for level in 1..segments::LEVELS {
+                batch.remove(&self.open_blocks, tables::open_key(s.id, level));
+            }
+            for ks in [&self.trees, &self.counts, &self.nodes] {
                 for g in ks.prefix(tables::series_prefix(s.id)) {
                     batch.remove(ks, g.key()?);
                 }
@@ -321,6 +394,10 @@ impl Store {
         }
         batch.remove(&self.apps, app);
         batch.commit()?;
+        for s in &series {
+            self.dicts.forget(s.id);
+            self.open.forget(s.id);
+        }
         Ok(existed)
     }
 
@@ -329,9 +406,10 @@ impl Store {
         let mut removed = 0;
         for s in self.all_series()? {
             let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-            for level in 0..segments::LEVELS {
+            let direct = (1..segments::LEVELS).map(|l| l | tables::DIRECT);
+            for level in (0..segments::LEVELS).chain(direct) {
                 let lo = tables::slot_key(s.id, Block { level, start: 0 });
-                let last_start = cutoff - segments::span(level);
+                let last_start = cutoff - coarse::span_of(level);
                 if last_start < 0 {
                     continue;
                 }
@@ -351,7 +429,73 @@ impl Store {
             }
             batch.commit()?;
         }
+        self.forget_open_blocks_before(cutoff)?;
         Ok(removed / 2)
+    }
+
+    /// Drops the open blocks that ended before `cutoff` (a series that stopped sending),
+    /// so a later close does not store them again.
+    fn forget_open_blocks_before(&self, cutoff: i64) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut open = self.open.write();
+        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
+        open.retain(|&(series, level), (start, _)| {
+            let keep = *start + segments::span(level) > cutoff;
+            if !keep {
+                batch.remove(&self.open_blocks, tables::open_key(series, level));
+            }
+            keep
+        });
+        batch.commit()?;
+        Ok(())
+    }
+
+    /// Every keyspace, for flushing.
+    fn keyspaces(&self) -> [&Keyspace; 11] {
+        [
+            &self.nodes,
+            &self.open_blocks,
+            &self.meta,
+            &self.series,
+            &self.apps,
+            &self.trees,
+            &self.counts,
+            &self.users,
+            &self.users_by_name,
+            &self.api_keys,
+            &self.secrets,
+        ]
+    }
+
+    /// Asks every keyspace to flush its memtable once a journal file has been sealed, so
+    /// the sealed file can be deleted (keyspaces written rarely would otherwise hold it
+    /// until fjall's journal budget is exceeded).
+    fn release_sealed_journals(&self) -> Result<(), StoreError> {
+        if self.db.journal_count() > 1 {
+            for ks in self.keyspaces() {
+                ks.rotate_memtable()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Clean shutdown: flushes every memtable to tables and waits, so the journal holds
+    /// nothing that the next start would have to replay. Writes after this still work
+    /// (and are journaled as usual).
+    pub fn close(&self) -> Result<(), StoreError> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        self.store_open_blocks()?;
+        self.db.persist(PersistMode::SyncAll)?;
+        for ks in self.keyspaces() {
+            ks.rotate_memtable_and_wait()?;
+        }
+        Ok(())
     }
 
     /// Bytes the store occupies on disk, journal included (fjall preallocates journal
@@ -364,17 +508,7 @@ impl Store {
     /// steady-state cost of the data, without journal preallocation.
     pub fn flushed_table_bytes(&self) -> Result<u64, StoreError> {
         let mut total = 0;
-        for ks in [
-            &self.meta,
-            &self.series,
-            &self.apps,
-            &self.trees,
-            &self.counts,
-            &self.users,
-            &self.users_by_name,
-            &self.api_keys,
-            &self.secrets,
-        ] {
+        for ks in self.keyspaces() {
             ks.rotate_memtable_and_wait()?;
             total += ks.disk_space();
         }

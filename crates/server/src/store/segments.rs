@@ -77,6 +77,20 @@ pub fn cover(window: Window) -> Vec<Block> {
     out
 }
 
+/// `blocks` (as [`cover`] returns them) grouped into runs of consecutive blocks of one
+/// level: `(first, last)`, each run one key range of a series' slots.
+#[must_use]
+pub fn runs(blocks: &[Block]) -> Vec<(Block, Block)> {
+    let mut out: Vec<(Block, Block)> = Vec::new();
+    for &b in blocks {
+        match out.last_mut() {
+            Some((_, last)) if last.level == b.level && last.end() == b.start => *last = b,
+            _ => out.push((b, b)),
+        }
+    }
+    out
+}
+
 /// The blocks a write over `window` is stored in, each with the share of the write it gets
 /// (`numerator / denominator` of the write's ticks).
 #[must_use]
@@ -145,6 +159,19 @@ mod tests {
                 assert_eq!(b.start.rem_euclid(span(b.level)), 0, "{b:?} unaligned");
             }
         }
+    }
+
+    #[test]
+    fn runs_group_adjacent_blocks_of_one_level() {
+        let blocks = cover(Window {
+            start: 90,
+            end: 1_230,
+        });
+        let runs: Vec<(u8, i64, i64)> = runs(&blocks)
+            .iter()
+            .map(|(a, b)| (a.level, a.start, b.start))
+            .collect();
+        assert_eq!(runs, [(0, 90, 90), (1, 100, 1_100), (0, 1_200, 1_220)]);
     }
 
     #[test]

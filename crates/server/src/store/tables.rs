@@ -8,8 +8,9 @@ use crate::auth::Role;
 
 /// Version of the on-disk layout, stored under [`META_FORMAT_VERSION`] in `meta`.
 /// 2: [`SlotCounts::writes`] is in units of [`WRITE_UNIT`] (version 1 counted whole
-/// writes; [`super::Store::open`] migrates it).
-pub const FORMAT_VERSION: u32 = 2;
+/// writes). 3: trees are values at the indexes of per-series node dictionaries ([`NODES`]),
+/// coarse blocks may be open ([`OPEN_BLOCKS`]). [`super::Store::open`] migrates 1 and 2.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// One whole write in [`SlotCounts::writes`]: an upload split over several blocks gives
 /// each block its share of one write, in millionths, so averages do not depend on how an
@@ -23,8 +24,15 @@ pub const META: &str = "meta";
 pub const SERIES: &str = "series";
 /// Keyspace `apps`: application name → [`AppRecord`] JSON.
 pub const APPS: &str = "apps";
-/// Keyspace `trees`: [`slot_key`] → serialized call tree (`cinder_profile` codec).
+/// Keyspace `trees`: [`slot_key`] → the block's tree as values at the indexes of its
+/// series' node dictionary ([`cinder_profile::dict::SparseTree`]).
 pub const TREES: &str = "trees";
+/// Keyspace `open_blocks`: [`open_key`] → start of the series' open block of that level
+/// (u64 BE), whose latest additions are only in memory (see `store/coarse.rs`).
+pub const OPEN_BLOCKS: &str = "open_blocks";
+/// Keyspace `nodes`: [`node_key`] → a chunk of a series' node dictionary: the entries
+/// from the key's index on ([`cinder_profile::dict::NodeDict::entries_bytes`]).
+pub const NODES: &str = "nodes";
 /// Keyspace `counts`: [`slot_key`] → [`SlotCounts`] (16 bytes), read alone by timelines.
 pub const COUNTS: &str = "counts";
 /// Keyspace `users`: [`id_key`] (user id, u64 BE) → [`UserRecord`] JSON.
@@ -238,6 +246,45 @@ pub fn slot_key(series: u64, block: Block) -> [u8; 17] {
     k[8] = block.level;
     k[9..].copy_from_slice(&block.start_u64().to_be_bytes());
     k
+}
+
+/// Added to the level of a slot key for the direct copy of a long write's coarse block
+/// (what rebuilding that block after a crash needs besides its children).
+pub const DIRECT: u8 = 0x10;
+
+/// The slot key of the direct copy of coarse block `block`.
+#[must_use]
+pub fn direct_key(series: u64, block: Block) -> [u8; 17] {
+    let mut k = slot_key(series, block);
+    k[8] |= DIRECT;
+    k
+}
+
+/// Key of a series' open block marker: series id (u64 BE), level (u8).
+#[must_use]
+pub fn open_key(series: u64, level: u8) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    k[..8].copy_from_slice(&series.to_be_bytes());
+    k[8] = level;
+    k
+}
+
+/// Key of a chunk of a series' node dictionary: series id (u64 BE), index of the chunk's
+/// first entry (u32 BE), so a prefix scan reads the chunks in order.
+#[must_use]
+pub fn node_key(series: u64, first: usize) -> [u8; 12] {
+    let mut k = [0u8; 12];
+    k[..8].copy_from_slice(&series.to_be_bytes());
+    k[8..].copy_from_slice(&u32::try_from(first).unwrap_or(u32::MAX).to_be_bytes());
+    k
+}
+
+/// The series id of a slot key (or of a node key).
+#[must_use]
+pub fn key_series(key: &[u8]) -> u64 {
+    key.get(..8)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u64::from_be_bytes)
 }
 
 /// The block start stored in a slot key.

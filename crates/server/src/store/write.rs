@@ -1,22 +1,21 @@
 //! The write path: a batch of writes becomes one atomic, fsynced engine batch. Each write
-//! is added to its 10 s slots and every coarser block above them (see [`super::segments`]);
-//! within a batch, writes to the same block are merged in memory first, so a burst of
-//! uploads costs one read-modify-write per touched block.
+//! is added to its 10 s slots (read-modify-write) and to every coarser block above them
+//! (see [`super::segments`]), those through the open blocks of [`super::coarse`]; within a
+//! batch, writes to the same block are merged in memory first.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use cinder_profile::selector::SeriesKey;
-use cinder_profile::{MaxNodes, Strategy, Tree};
+use cinder_profile::Tree;
 use fjall::PersistMode;
 
+use super::coarse::{self, Delta, Staged};
+use super::dicts::{self, Growth};
 use super::segments::{self, Block};
 use super::tables::{self, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, WRITE_UNIT};
 use super::{corrupt, get_json, Store, StoreError};
 use crate::query::timeline::Window;
-
-/// Stored trees are truncated to this many nodes, as the original does (spec §6.3).
-const MAX_STORED_NODES: MaxNodes = MaxNodes::STORAGE_DEFAULT;
 
 /// One profile to store: a series, its metadata, the time it covers, and its tree.
 #[derive(Debug, Clone)]
@@ -39,7 +38,10 @@ pub(super) fn series_key_string(app: &str, labels: &BTreeMap<String, String>) ->
 /// Pending changes of one batch, before they are merged with what is stored.
 #[derive(Default)]
 struct Pending {
+    /// The writes' own blocks (and the direct copies of long writes' coarse blocks).
     slots: BTreeMap<[u8; 17], (Tree, SlotCounts)>,
+    /// The coarse blocks above them.
+    coarse: BTreeMap<(u64, Block), (Tree, SlotCounts)>,
     series: HashMap<String, SeriesRecord>,
     apps: HashMap<String, AppRecord>,
 }
@@ -63,21 +65,18 @@ impl Store {
             add_slots(&mut pending, id, &w);
         }
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-        for (key, (mut tree, mut counts)) in pending.slots {
-            if let Some(old) = self.trees.get(key)? {
-                tree.merge_bytes(&old).map_err(|e| corrupt("tree", e))?;
-            }
-            if let Some(old) = self.counts.get(key)? {
-                counts.add(SlotCounts::decode(&old));
-            }
-            if let MaxNodes::Limit(limit) = MAX_STORED_NODES {
-                if tree.len() > limit {
-                    tree = tree.truncate(MAX_STORED_NODES, Strategy::WidestTotal);
-                }
-            }
-            batch.insert(&self.trees, key, tree.to_bytes());
-            batch.insert(&self.counts, key, counts.encode());
+        let mut growth = Growth::default();
+        let mut staged = Staged::default();
+        let slots = std::mem::take(&mut pending.slots);
+        let coarse = std::mem::take(&mut pending.coarse);
+        if let Err(e) = self
+            .add_slot_values(&mut batch, &mut growth, slots)
+            .and_then(|()| self.add_coarse_values(&mut batch, &mut growth, &mut staged, coarse))
+        {
+            growth.roll_back();
+            return Err(e);
         }
+        growth.persist(self, &mut batch);
         for (key, rec) in pending.series {
             batch.insert(&self.series, key, json(&rec));
         }
@@ -91,8 +90,56 @@ impl Store {
                 next_id.to_le_bytes(),
             );
         }
-        batch.commit()?;
+        let mut open = self.open.write();
+        if let Err(e) = batch.commit() {
+            growth.roll_back();
+            return Err(e.into());
+        }
+        staged.apply(&mut open);
+        drop(open);
+        self.release_sealed_journals()
+    }
+
+    /// Adds each slot's new tree and counts to what is stored (read-modify-write).
+    fn add_slot_values(
+        &self,
+        batch: &mut fjall::OwnedWriteBatch,
+        growth: &mut Growth,
+        slots: BTreeMap<[u8; 17], (Tree, SlotCounts)>,
+    ) -> Result<(), StoreError> {
+        for (key, (tree, counts)) in slots {
+            let delta = self.delta(growth, tables::key_series(&key), &tree, counts)?;
+            self.add_to_stored(batch, growth, key, &delta)?;
+        }
         Ok(())
+    }
+
+    /// Adds the coarse blocks' parts to their open blocks (or stored ones, for late data).
+    fn add_coarse_values(
+        &self,
+        batch: &mut fjall::OwnedWriteBatch,
+        growth: &mut Growth,
+        staged: &mut Staged,
+        coarse: BTreeMap<(u64, Block), (Tree, SlotCounts)>,
+    ) -> Result<(), StoreError> {
+        for ((series, block), (tree, counts)) in coarse {
+            let delta = self.delta(growth, series, &tree, counts)?;
+            self.add_to_coarse(batch, growth, staged, series, block, delta)?;
+        }
+        Ok(())
+    }
+
+    /// `tree` as values of `series`' dictionary (growing it as needed).
+    fn delta(
+        &self,
+        growth: &mut Growth,
+        series: u64,
+        tree: &Tree,
+        counts: SlotCounts,
+    ) -> Result<Delta, StoreError> {
+        let dict = growth.dict(self, series)?;
+        let tree = dicts::write(&dict).sparse(tree);
+        Ok(Delta { tree, counts })
     }
 
     fn next_series_id(&self) -> Result<u64, StoreError> {
@@ -197,34 +244,45 @@ fn write_shares(targets: &[(Block, i64)], total: u64) -> Vec<u64> {
     shares
 }
 
-/// Adds `w`'s tree to its slots and every coarser block above them; each block counts the
-/// share of the write that falls in it (one whole write for a block holding all of it).
+/// Adds `w`'s tree to its slots (and a long write's coarse blocks to their direct copies)
+/// and every coarser block above them; each block counts the share of the write that falls
+/// in it (one whole write for a block holding all of it).
 fn add_slots(pending: &mut Pending, id: u64, w: &Write) {
     let total = u64::try_from(w.window.len()).unwrap_or(1).max(1);
     let targets = segments::write_targets(w.window);
     let shares = write_shares(&targets, total);
     let mut touched: BTreeMap<Block, SlotCounts> = BTreeMap::new();
     for ((block, part), share) in split(&w.tree, &targets, total).into_iter().zip(shares) {
-        let samples = part.total_ticks().0;
-        for target in block.with_ancestors() {
+        let counts = SlotCounts {
+            samples: part.total_ticks().0,
+            writes: share,
+        };
+        let mut own = vec![tables::slot_key(id, block)];
+        if block.level > 0 {
+            own.push(tables::direct_key(id, block));
+        }
+        for key in own {
+            let entry = pending.slots.entry(key).or_default();
+            entry.0.merge_from(&part);
+            entry.1.add(counts);
+        }
+        for target in coarse::ancestors(block) {
             pending
-                .slots
-                .entry(tables::slot_key(id, target))
+                .coarse
+                .entry((id, target))
                 .or_default()
                 .0
                 .merge_from(&part);
-            touched.entry(target).or_default().add(SlotCounts {
-                samples,
-                writes: share,
-            });
+            touched.entry(target).or_default().add(counts);
         }
     }
     for (target, counts) in touched {
-        let entry = pending
-            .slots
-            .entry(tables::slot_key(id, target))
-            .or_default();
-        entry.1.add(counts);
+        pending
+            .coarse
+            .entry((id, target))
+            .or_default()
+            .1
+            .add(counts);
     }
 }
 
