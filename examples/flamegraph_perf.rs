@@ -91,7 +91,7 @@ fn main() {
         model.tree().names().len()
     );
     let layout_ms = median(5, || {
-        drop(cinder_profile::layout::Layout::new(model.tree()))
+        drop(cinder_profile::layout::Layout::new(model.tree()));
     });
     println!("{:<34} {layout_ms:>9.2} ms (median of 5)", "layout alone");
     let colors_ms = median(5, || drop(NameColors::new(model.tree(), fp.spy)));

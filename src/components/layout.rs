@@ -17,7 +17,7 @@ pub fn Shell(children: Children) -> impl IntoView {
     let path = use_location().pathname;
     let bare = move || is_bare_page(&path.get());
     let nav = move || {
-        let settings = session.with(|s| s.shows_settings());
+        let settings = session.with(super::super::state::session::SessionState::shows_settings);
         nav::visible(settings)
             .map(|item| view! { <A href=item.path>{item.label}</A> })
             .collect_view()
@@ -60,14 +60,16 @@ fn UserMenu() -> impl IntoView {
 fn DefaultPasswordBanner() -> impl IntoView {
     let SessionCtx(session) = expect_context();
     move || {
-        session.with(|s| s.default_password()).then(|| {
-            view! {
-                <div id="default-password-banner" class="banner warning" role="status">
-                    "You are signed in with the initial admin password. "
-                    <A href="/settings/security">"Change it now"</A>
-                </div>
-            }
-        })
+        session
+            .with(super::super::state::session::SessionState::default_password)
+            .then(|| {
+                view! {
+                    <div id="default-password-banner" class="banner warning" role="status">
+                        "You are signed in with the initial admin password. "
+                        <A href="/settings/security">"Change it now"</A>
+                    </div>
+                }
+            })
     }
 }
 
@@ -92,9 +94,11 @@ fn ThemeToggle() -> impl IntoView {
 fn ErrorBanner() -> impl IntoView {
     let ServerCtx(server) = expect_context();
     move || {
-        server.with(|s| s.banner()).map(|msg| {
-            view! { <div id="server-error" class="banner error" role="alert">{msg}</div> }
-        })
+        server
+            .with(super::super::state::server::ServerStatus::banner)
+            .map(|msg| {
+                view! { <div id="server-error" class="banner error" role="alert">{msg}</div> }
+            })
     }
 }
 
@@ -104,7 +108,7 @@ fn Footer() -> impl IntoView {
     let ServerCtx(server) = expect_context();
     view! {
         <footer class="footer">
-            <span id="server-version">{move || server.with(|s| s.footer_label())}</span>
+            <span id="server-version">{move || server.with(super::super::state::server::ServerStatus::footer_label)}</span>
         </footer>
     }
 }

@@ -58,7 +58,7 @@ pub fn LoginPage() -> impl IntoView {
                 </label>
                 <button class="btn primary" type="submit" id="sign-in" disabled=move || busy.get()>"Sign in"</button>
             </form>
-            {move || session.with(|s| s.signup_enabled()).then(|| view! {
+            {move || session.with(super::super::state::session::SessionState::signup_enabled).then(|| view! {
                 <p class="muted">"No account? " <a href="/signup" id="signup-link">"Sign up"</a></p>
             })}
         </section>

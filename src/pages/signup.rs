@@ -57,7 +57,7 @@ pub fn SignupPage() -> impl IntoView {
     view! {
         <section class="page login" id="signup-page">
             <h1>"Sign up"</h1>
-            {move || if !session.with(|s| s.signup_enabled()) {
+            {move || if !session.with(super::super::state::session::SessionState::signup_enabled) {
                 EitherOf3::A(view! { <p class="muted" id="signup-off">"Sign-up is not enabled on this server."</p> })
             } else if done.get() {
                 EitherOf3::B(view! { <p id="signup-done">"Account created. " <a href="/login">"Sign in"</a></p> })

@@ -86,13 +86,13 @@ mod native {
                     FlamebearerProfile::from_json(json)
                         .and_then(|p| p.tree())
                         .map(|t| t.len())
-                })
+                });
             });
             // The app's path: levels streamed into the tree.
             group.bench_with_input(BenchmarkId::new("streamed", size), &json, |b, json| {
                 b.iter(|| {
                     FlamebearerProfile::single_from_json(json.as_bytes()).map(|(_, t)| t.len())
-                })
+                });
             });
         }
         group.finish();
@@ -112,7 +112,7 @@ mod native {
                         FlamebearerProfile::single(tree, max, Metadata::default())
                             .to_json()
                             .len()
-                    })
+                    });
                 });
             }
         }
@@ -127,7 +127,7 @@ mod native {
                 continue;
             };
             group.bench_with_input(BenchmarkId::from_parameter(size), &text, |b, text| {
-                b.iter(|| Tree::from_folded(text).0.len())
+                b.iter(|| Tree::from_folded(text).0.len());
             });
         }
         group.finish();
@@ -149,7 +149,7 @@ mod native {
                     let _ = acc.merge_bytes(blob);
                 }
                 acc.len()
-            })
+            });
         });
         group.finish();
     }
@@ -163,7 +163,7 @@ mod native {
             };
             let right = variants(&folded, 2).pop().unwrap_or_default();
             group.bench_function(BenchmarkId::new("diff", size), |b| {
-                b.iter(|| Diff::new(&left, &right).tree().len())
+                b.iter(|| Diff::new(&left, &right).tree().len());
             });
             let diff = Diff::new(&left, &right);
             group.bench_function(BenchmarkId::new("encode_double_1024", size), |b| {
@@ -171,17 +171,17 @@ mod native {
                     Flamebearer::double(&diff, MaxNodes::Limit(1024))
                         .levels
                         .len()
-                })
+                });
             });
             group.bench_function(BenchmarkId::new("table", size), |b| {
-                b.iter(|| left.table().len())
+                b.iter(|| left.table().len());
             });
             group.bench_function(BenchmarkId::new("to_bytes", size), |b| {
-                b.iter(|| left.to_bytes().len())
+                b.iter(|| left.to_bytes().len());
             });
             let stored = left.to_bytes();
             group.bench_function(BenchmarkId::new("from_bytes", size), |b| {
-                b.iter(|| Tree::from_bytes(&stored).map(|t| t.len()))
+                b.iter(|| Tree::from_bytes(&stored).map(|t| t.len()));
             });
         }
         group.finish();

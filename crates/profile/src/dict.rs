@@ -328,7 +328,7 @@ impl SparseTree {
         loop {
             let next = match (a.peek(), b.peek()) {
                 (Some(x), Some(y)) if x.index <= y.index => a.next(),
-                (Some(_), Some(_)) | (None, Some(_)) => b.next().copied(),
+                (Some(_) | None, Some(_)) => b.next().copied(),
                 (Some(_), None) => a.next(),
                 (None, None) => break,
             };

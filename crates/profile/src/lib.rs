@@ -59,6 +59,7 @@
 //! - [`layout`]: a tree as flamegraph rows of bars in tick space, hit-testing and search.
 //! - [`timegrid`]: `/render` windows on the 10 s grid; [`chunks`]: a range cut into
 //!   cached time chunks and pre-merged groups, for instant reselection.
+#![warn(unreachable_pub)]
 #![cfg_attr(
     not(test),
     warn(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)

@@ -13,6 +13,7 @@
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 //! - [`clock`]: the wall clock in unix seconds, and RFC 3339.
+#![warn(unreachable_pub)]
 
 pub mod admin;
 pub mod auth;

@@ -70,7 +70,7 @@ fn profile_one_period(store: &Store, stop: &AtomicBool, period: i64) -> Result<(
                 .frames
                 .iter()
                 .rev()
-                .flat_map(|f| f.iter().rev().map(|s| s.name())),
+                .flat_map(|f| f.iter().rev().map(pprof::Symbol::name)),
         );
         tree.insert_stack(stack.iter().map(String::as_str), Ticks(count));
     }

@@ -40,7 +40,7 @@ fn field(tag: u8, data: &[u8]) -> Vec<u8> {
 }
 
 /// A Connect `PushRequest` with one series of app `bomb` holding `raw_profile`.
-pub fn push_request(raw_profile: &[u8]) -> Vec<u8> {
+pub(crate) fn push_request(raw_profile: &[u8]) -> Vec<u8> {
     let label = |k: &str, v: &str| {
         field(
             1,
@@ -66,7 +66,7 @@ fn multipart(profile: &[u8]) -> Vec<u8> {
 
 /// One upload as raw HTTP parts, so the in-process tests and the real binary's test send
 /// the same bytes.
-pub struct Upload {
+pub(crate) struct Upload {
     /// What it exercises.
     pub name: &'static str,
     /// Path and query.
@@ -88,7 +88,7 @@ impl Upload {
 }
 
 /// One upload of each kind carrying `bomb` (a gzip stream) where agents put gzip.
-pub fn bomb_uploads(bomb: &[u8]) -> Vec<Upload> {
+pub(crate) fn bomb_uploads(bomb: &[u8]) -> Vec<Upload> {
     let ingest = |q: &str| format!("/ingest?name=bomb.cpu&{WINDOW}{q}");
     let proto = ("content-type", "application/proto");
     let up = |name, path, headers, body| Upload {

@@ -213,7 +213,7 @@ pub fn ExplorePage() -> impl IntoView {
             <TagBar
                 query=Signal::from(Memo::new(move |_| state.with(|s| s.query.clone())))
                 app=app
-                on_query=Callback::new(move |q: String| edit(|s, v| s.set_query(v), q, false))
+                on_query=Callback::new(move |q: String| edit(super::super::state::view::ExploreState::set_query, q, false))
             />
             <Timeline
                 model=timeline

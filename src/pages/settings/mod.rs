@@ -31,7 +31,7 @@ pub fn SettingsPage() -> impl IntoView {
     let SessionCtx(session) = expect_context();
     let path = use_location().pathname;
     let tabs = move || {
-        let admin = session.with(|s| s.is_admin());
+        let admin = session.with(super::super::state::session::SessionState::is_admin);
         SettingsTab::ALL
             .into_iter()
             .filter(|t| admin || !t.admin_only())
@@ -61,7 +61,7 @@ pub fn SettingsPage() -> impl IntoView {
 fn AdminOnly(children: ChildrenFn) -> impl IntoView {
     let SessionCtx(session) = expect_context();
     move || {
-        if session.with(|s| s.is_admin()) {
+        if session.with(super::super::state::session::SessionState::is_admin) {
             children().into_any()
         } else {
             view! { <Forbidden/> }.into_any()

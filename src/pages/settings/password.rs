@@ -35,7 +35,7 @@ pub fn PasswordTab() -> impl IntoView {
                     for s in [old, new, confirm] {
                         let _ = s.try_set(String::new());
                     }
-                    session.update(|s| s.password_changed());
+                    session.update(crate::state::session::SessionState::password_changed);
                     let _ = changed.try_set(true);
                 }
                 Err(e) => errors.server(&e),

@@ -79,7 +79,10 @@ impl Buckets {
 
     /// Takes a token of `key` at `now`; `Err(wait)` (and nothing taken) when there is none.
     pub fn take(&self, key: &str, now: Instant) -> Result<(), Duration> {
-        let mut map = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if map.len() >= MAX_BUCKETS && !map.contains_key(key) {
             let burst = f64::from(self.rate.burst);
             map.retain(|_, b| self.refilled(*b, now) < burst);
@@ -104,7 +107,10 @@ impl Buckets {
 
     /// Gives back a token taken for an attempt that succeeded.
     pub fn refund(&self, key: &str, now: Instant) {
-        let mut map = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some(b) = map.get_mut(key) {
             b.tokens = (self.refilled(*b, now) + 1.0).min(f64::from(self.rate.burst));
             b.at = now;

@@ -8,6 +8,8 @@
 //! - [`formats`]: folded, lines, tree, trie and pprof bodies → writes.
 //! - [`push`]: Grafana's Connect `PushRequest` → writes.
 //! - [`queue`]: the single writer that batches concurrent uploads into one fsync.
+// Stored and uploaded bytes are never trusted: no unwrap outside tests.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 pub mod body;
 pub mod budget;

@@ -15,14 +15,14 @@ use crate::error::AppError;
 use crate::AppState;
 
 #[derive(Debug, Default, Deserialize)]
-pub struct ListQuery {
+pub(super) struct ListQuery {
     /// `true`: add each app's label count and last data time (the settings page).
     #[serde(default)]
     details: bool,
 }
 
 /// `GET /api/apps[?details=true]`: applications in creation order.
-pub async fn apps_list(
+pub(super) async fn apps_list(
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
 ) -> Result<Json<Vec<AppInfo>>, AppError> {
@@ -57,7 +57,7 @@ struct DeleteApp {
 }
 
 /// `DELETE /api/apps` with `{"name": "app.cpu"}`: removes the app's data; idempotent.
-pub async fn apps_delete(
+pub(super) async fn apps_delete(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<StatusCode, AppError> {

@@ -27,7 +27,7 @@ use crate::AppState;
 /// (`main.rs` does; `oneshot` tests may insert one). Proxies' `X-Forwarded-For` is not
 /// trusted: any client could send one.
 #[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub Option<IpAddr>);
+pub(super) struct ClientAddr(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
@@ -81,7 +81,7 @@ fn check_password(
 
 /// `POST /login`: 204 with the session cookie (a form post gets a 303 to `/` instead).
 /// Already logged in, or internal auth off: 307 to `/`.
-pub async fn session_create(
+pub(super) async fn session_create(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     method: Method,
@@ -145,7 +145,7 @@ fn logged_in(
 
 /// `GET|POST /logout`: clears the cookie and sends the browser to `/login`. Sessions are
 /// stateless, so nothing is revoked server-side (a password change does that).
-pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub(super) async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let cookie = state.auth().cookie(None, &headers);
     let mut resp = redirect("/login");
     resp.headers_mut().insert(cookie.0, cookie.1);
@@ -154,7 +154,7 @@ pub async fn session_delete(State(state): State<AppState>, headers: HeaderMap) -
 
 /// `POST /signup`: creates a user with the default signup role; 200 with an empty body,
 /// no automatic login. Not allowed (or already logged in): 307 to `/`.
-pub async fn signup_create(
+pub(super) async fn signup_create(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     method: Method,
@@ -182,7 +182,7 @@ pub async fn signup_create(
 /// `GET /api/session` (Cinder's own; open, always 200): whether sign-in is required and
 /// possible, and who the caller is. The app asks this first, so a signed-out browser
 /// sees no refused request.
-pub async fn session_get(
+pub(super) async fn session_get(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<Session>, AppError> {

@@ -38,7 +38,7 @@ async fn body_bytes(
 }
 
 /// `POST /ingest`.
-pub async fn ingest(
+pub(super) async fn ingest(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
@@ -64,7 +64,11 @@ pub async fn ingest(
 }
 
 /// `POST /push.v1.PusherService/Push` (Connect unary, `application/proto`).
-pub async fn push(State(state): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub(super) async fn push(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     match push_inner(&state, &headers, body).await {
         Ok(()) => (
             StatusCode::OK,

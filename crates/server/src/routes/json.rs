@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use crate::error::AppError;
 
 /// Decodes `body` as `T`.
-pub fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
+pub(super) fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, AppError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::ApiBadRequest("request body required".into()));
     }

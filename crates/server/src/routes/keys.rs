@@ -27,13 +27,15 @@ fn key_view(k: &ApiKeyRecord, key: Option<String>) -> ApiKey {
 }
 
 /// `GET /api/keys`.
-pub async fn keys_list(State(state): State<AppState>) -> Result<Json<Vec<ApiKey>>, AppError> {
+pub(super) async fn keys_list(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<ApiKey>>, AppError> {
     let all = state.store().api_keys()?;
     Ok(Json(all.iter().map(|k| key_view(k, None)).collect()))
 }
 
 /// `POST /api/keys` with `{"name","role","ttlSeconds"?}`: 201 with the key.
-pub async fn keys_create(
+pub(super) async fn keys_create(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<ApiKey>), AppError> {
@@ -62,7 +64,7 @@ pub async fn keys_create(
 }
 
 /// `DELETE /api/keys/{id}`: 204, also for unknown ids. The key stops working at once.
-pub async fn keys_delete(
+pub(super) async fn keys_delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<StatusCode, AppError> {

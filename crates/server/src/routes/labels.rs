@@ -23,7 +23,7 @@ fn app_of(q: &Params) -> Result<Option<String>, AppError> {
 }
 
 /// `/labels`: label keys, `__name__` included, sorted.
-pub async fn labels(
+pub(super) async fn labels(
     State(state): State<AppState>,
     Query(q): Query<Params>,
 ) -> Result<Json<Vec<String>>, AppError> {
@@ -32,7 +32,7 @@ pub async fn labels(
 }
 
 /// `/label-values?label=…`: values of one label, sorted; `__name__` lists applications.
-pub async fn label_values(
+pub(super) async fn label_values(
     State(state): State<AppState>,
     Query(q): Query<Params>,
 ) -> Result<Json<Vec<String>>, AppError> {

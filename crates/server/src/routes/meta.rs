@@ -5,11 +5,11 @@ use axum::Json;
 use cinder_profile::api::BuildInfo;
 
 /// `/healthz`: 200 with the original's body once the server accepts requests.
-pub async fn healthz() -> &'static str {
+pub(super) async fn healthz() -> &'static str {
     "server is ready"
 }
 
 /// `/build`: version, commit and build time of this binary.
-pub async fn build() -> Json<BuildInfo> {
+pub(super) async fn build() -> Json<BuildInfo> {
     Json(crate::build_info::current())
 }

@@ -109,7 +109,7 @@ fn attachment(body: Vec<u8>, filename: &str) -> Response {
 }
 
 /// `GET /render`.
-pub async fn render(
+pub(super) async fn render(
     State(state): State<AppState>,
     Query(q): Query<Params>,
 ) -> Result<Response, AppError> {
@@ -165,7 +165,7 @@ pub async fn render(
 }
 
 /// `GET /render-diff` (other methods: 405).
-pub async fn render_diff(
+pub(super) async fn render_diff(
     method: Method,
     State(state): State<AppState>,
     Query(q): Query<Params>,

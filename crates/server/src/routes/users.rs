@@ -24,7 +24,7 @@ use crate::store::UserRecord;
 use crate::AppState;
 
 /// A user on the wire (every user endpoint; never its hash).
-pub fn user_view(u: &UserRecord) -> User {
+pub(super) fn user_view(u: &UserRecord) -> User {
     User {
         id: u.id,
         name: u.name.clone(),
@@ -53,12 +53,12 @@ fn me(p: &Principal) -> Result<&UserRecord, AppError> {
 }
 
 /// `GET /api/user`.
-pub async fn user_get(p: Principal) -> Result<Json<User>, AppError> {
+pub(super) async fn user_get(p: Principal) -> Result<Json<User>, AppError> {
     Ok(Json(user_view(me(&p)?)))
 }
 
 /// `PATCH /api/user` (and `PATCH /api/users`): name, e-mail, full name of oneself.
-pub async fn user_update(
+pub(super) async fn user_update(
     State(state): State<AppState>,
     p: Principal,
     body: Bytes,
@@ -85,7 +85,7 @@ struct OwnPassword {
 
 /// `PUT /api/user/password`: needs the old password (a wrong one counts as a failed login
 /// for throttling). Older sessions end; this one gets a fresh cookie.
-pub async fn user_password_update(
+pub(super) async fn user_password_update(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
     p: Principal,
@@ -128,13 +128,13 @@ async fn set_password(state: &AppState, id: u64, pw: Password) -> Result<UserRec
 }
 
 /// `GET /api/users`.
-pub async fn users_list(State(state): State<AppState>) -> Result<Json<Vec<User>>, AppError> {
+pub(super) async fn users_list(State(state): State<AppState>) -> Result<Json<Vec<User>>, AppError> {
     let users = state.store().users()?;
     Ok(Json(users.iter().map(user_view).collect()))
 }
 
 /// `POST /api/users`: 201 with the new user.
-pub async fn users_create(
+pub(super) async fn users_create(
     State(state): State<AppState>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<User>), AppError> {
@@ -149,7 +149,7 @@ pub async fn users_create(
 }
 
 /// `GET /api/users/{id}`.
-pub async fn users_get(
+pub(super) async fn users_get(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<User>, AppError> {
@@ -159,7 +159,7 @@ pub async fn users_get(
 }
 
 /// `PATCH /api/users/{id}`: as `PATCH /api/user`, for any user.
-pub async fn users_update(
+pub(super) async fn users_update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
@@ -168,7 +168,7 @@ pub async fn users_update(
 }
 
 /// `DELETE /api/users/{id}`: 204, also for unknown ids; not oneself, not the last admin.
-pub async fn users_delete(
+pub(super) async fn users_delete(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
@@ -187,7 +187,7 @@ struct NewPassword {
 }
 
 /// `PUT /api/users/{id}/password`: 204; ends the user's sessions.
-pub async fn users_password_update(
+pub(super) async fn users_password_update(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
@@ -215,7 +215,7 @@ async fn change(
 }
 
 /// `PUT /api/users/{id}/disable`: 204; ends the user's sessions.
-pub async fn users_disable(
+pub(super) async fn users_disable(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
@@ -224,7 +224,7 @@ pub async fn users_disable(
 }
 
 /// `PUT /api/users/{id}/enable`: 204.
-pub async fn users_enable(
+pub(super) async fn users_enable(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,
@@ -239,7 +239,7 @@ struct NewRole {
 }
 
 /// `PUT /api/users/{id}/role` with `{"role":"Admin"}`: 204; ends the user's sessions.
-pub async fn users_role_update(
+pub(super) async fn users_role_update(
     State(state): State<AppState>,
     p: Principal,
     Path(id): Path<String>,

@@ -5,6 +5,8 @@
 //!
 //! Durability: [`Store::write`] commits one atomic batch and fsyncs the journal before it
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
+// Stored and uploaded bytes are never trusted: no unwrap outside tests.
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 mod coarse;
 mod dicts;

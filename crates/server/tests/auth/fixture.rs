@@ -19,15 +19,15 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 /// Every fixture user's password.
-pub const PASSWORD: &str = "correct horse";
+pub(super) const PASSWORD: &str = "correct horse";
 /// Start of the fixture app's data.
-pub const T0: i64 = 1_700_000_000;
+pub(super) const T0: i64 = 1_700_000_000;
 /// The app every fixture holds.
-pub const APP: &str = "victim.cpu";
+pub(super) const APP: &str = "victim.cpu";
 
 /// The four combinations of the two switches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(super) enum Mode {
     /// Everything open.
     Off,
     /// `auth.ingestion.enabled` only.
@@ -40,18 +40,18 @@ pub enum Mode {
 
 impl Mode {
     /// Whether the UI and data routes need an identity.
-    pub fn internal(self) -> bool {
+    pub(super) fn internal(self) -> bool {
         matches!(self, Mode::InternalOnly | Mode::Both)
     }
 
     /// Whether uploads need an Admin or Agent identity.
-    pub fn ingestion(self) -> bool {
+    pub(super) fn ingestion(self) -> bool {
         matches!(self, Mode::IngestionOnly | Mode::Both)
     }
 
     /// The switches, with signup on (so `/signup` has something to refuse) and no initial
     /// admin (the fixture makes its own).
-    pub fn config(self) -> AuthConfig {
+    pub(super) fn config(self) -> AuthConfig {
         AuthConfig {
             internal: self.internal(),
             ingestion: self.ingestion(),
@@ -64,7 +64,7 @@ impl Mode {
 
 /// Who sends a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Who {
+pub(super) enum Who {
     Anonymous,
     ReadOnlySession,
     AgentSession,
@@ -80,7 +80,7 @@ pub enum Who {
 }
 
 /// Every identity of the matrix.
-pub const EVERYONE: [Who; 11] = [
+pub(super) const EVERYONE: [Who; 11] = [
     Who::Anonymous,
     Who::ReadOnlySession,
     Who::AgentSession,
@@ -96,7 +96,7 @@ pub const EVERYONE: [Who; 11] = [
 
 /// How a request authenticates.
 #[derive(Debug, Clone)]
-pub enum Credential {
+pub(super) enum Credential {
     None,
     Cookie(String),
     Bearer(String),
@@ -105,7 +105,7 @@ pub enum Credential {
 
 impl Credential {
     /// Adds the credential's header to `req`.
-    pub fn apply(&self, req: axum::http::request::Builder) -> axum::http::request::Builder {
+    pub(super) fn apply(&self, req: axum::http::request::Builder) -> axum::http::request::Builder {
         match self {
             Credential::None => req,
             Credential::Cookie(t) => req.header("cookie", format!("pyroscopeJWT={t}")),
@@ -120,7 +120,7 @@ impl Credential {
 
 /// A response, read.
 #[derive(Debug)]
-pub struct Answer {
+pub(super) struct Answer {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
@@ -128,7 +128,7 @@ pub struct Answer {
 
 impl Answer {
     /// A response header as text ("" when absent).
-    pub fn header(&self, name: &str) -> &str {
+    pub(super) fn header(&self, name: &str) -> &str {
         self.headers
             .get(name)
             .and_then(|v| v.to_str().ok())
@@ -136,7 +136,7 @@ impl Answer {
     }
 
     /// The session token a `Set-Cookie` carries, if any.
-    pub fn session(&self) -> Option<String> {
+    pub(super) fn session(&self) -> Option<String> {
         let c = self.header("set-cookie");
         let token = c.strip_prefix("pyroscopeJWT=")?.split(';').next()?;
         (!token.is_empty()).then(|| token.to_string())
@@ -144,7 +144,7 @@ impl Answer {
 }
 
 /// The web app files every fixture serves.
-pub fn dist() -> std::path::PathBuf {
+pub(super) fn dist() -> std::path::PathBuf {
     static DIST: OnceLock<std::path::PathBuf> = OnceLock::new();
     DIST.get_or_init(|| {
         let d = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("auth-dist");
@@ -157,14 +157,14 @@ pub fn dist() -> std::path::PathBuf {
 }
 
 /// The fixture password's hash, computed once per test binary.
-pub fn password_hash() -> String {
+pub(super) fn password_hash() -> String {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| password::hash(PASSWORD.as_bytes()).unwrap())
         .clone()
 }
 
 /// A server over a fresh store with the cast described in the module docs.
-pub struct Fixture {
+pub(super) struct Fixture {
     pub state: AppState,
     pub store: Arc<Store>,
     /// The only admin user, `root` (the others: `ro`, `agent`, `gone` (disabled), `victim`).
@@ -189,7 +189,7 @@ fn user(name: &str, role: Role) -> UserRecord {
 }
 
 /// One write of `a;b 3` to the fixture app.
-pub fn sample_write() -> Write {
+pub(super) fn sample_write() -> Write {
     Write {
         key: SeriesKey::parse(&format!("{APP}{{env=test}}")).unwrap(),
         meta: SeriesMeta {
@@ -205,12 +205,12 @@ pub fn sample_write() -> Write {
 
 impl Fixture {
     /// A fixture with the switches of `mode`.
-    pub fn new(mode: Mode) -> Fixture {
+    pub(super) fn new(mode: Mode) -> Fixture {
         Fixture::with_config(mode, mode.config())
     }
 
     /// A fixture with explicit switches (`_mode` only labels the call).
-    pub fn with_config(_mode: Mode, config: AuthConfig) -> Fixture {
+    pub(super) fn with_config(_mode: Mode, config: AuthConfig) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(dir.path()).unwrap());
         let cast = store
@@ -280,7 +280,7 @@ impl Fixture {
     }
 
     /// The credential of `who`.
-    pub fn cred(&self, who: Who) -> Credential {
+    pub(super) fn cred(&self, who: Who) -> Credential {
         self.creds
             .iter()
             .find(|(w, _)| *w == who)
@@ -289,7 +289,7 @@ impl Fixture {
     }
 
     /// Sends `req` through the whole app.
-    pub async fn send(&self, req: Request<Body>) -> Answer {
+    pub(super) async fn send(&self, req: Request<Body>) -> Answer {
         let resp = app(self.state.clone()).oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
@@ -302,7 +302,13 @@ impl Fixture {
     }
 
     /// Sends `method path` with a JSON (or empty) body as `cred`.
-    pub async fn call(&self, cred: &Credential, method: &str, path: &str, body: &str) -> Answer {
+    pub(super) async fn call(
+        &self,
+        cred: &Credential,
+        method: &str,
+        path: &str,
+        body: &str,
+    ) -> Answer {
         let req = cred
             .apply(Request::builder().method(method).uri(path))
             .header("content-type", "application/json")
@@ -313,7 +319,7 @@ impl Fixture {
 
     /// Everything a refused request must leave alone: users (hashes and session generations
     /// included), keys, apps and series.
-    pub fn snapshot(&self) -> String {
+    pub(super) fn snapshot(&self) -> String {
         let s = &self.store;
         serde_json::json!({
             "users": s.users().unwrap(),
@@ -326,6 +332,6 @@ impl Fixture {
 }
 
 /// Standard base64 of `s`, as the UI sends passwords.
-pub fn b64(s: &str) -> String {
+pub(super) fn b64(s: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(s)
 }

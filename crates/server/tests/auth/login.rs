@@ -261,7 +261,12 @@ async fn a_parallel_burst_of_guesses_gets_no_more_tries_than_the_limit() {
         let app = cinder_server::app(fx.state.clone());
         tries.spawn(async move { tower::ServiceExt::oneshot(app, req).await.unwrap().status() });
     }
-    let mut statuses: Vec<u16> = tries.join_all().await.iter().map(|s| s.as_u16()).collect();
+    let mut statuses: Vec<u16> = tries
+        .join_all()
+        .await
+        .iter()
+        .map(axum::http::StatusCode::as_u16)
+        .collect();
     statuses.sort_unstable();
     assert_eq!(statuses, [[401; 3].as_slice(), &[429; 9]].concat());
 }
