@@ -89,6 +89,17 @@ impl Change {
         }
     }
 
+    /// The change inside a bar's label parentheses: "+200.00%", "new", "removed" (the
+    /// label adds the parentheses itself, so "old_fn (removed)", never "((removed))").
+    #[must_use]
+    pub fn label_text(self) -> String {
+        match self {
+            Change::New => "new".to_owned(),
+            Change::Removed => "removed".to_owned(),
+            changed @ Change::Changed(_) => changed.text(),
+        }
+    }
+
     /// A number to sort by: removed lowest, new highest.
     #[must_use]
     pub fn sort_key(self) -> f64 {

@@ -433,7 +433,7 @@ fn fit_label(scene: &Scene<'_>, what: LabelText, room: usize, out: &mut String) 
     out.push_str(" (");
     if let Some(sides) = scene.sides() {
         // A diff bar says how it changed.
-        out.push_str(&sides.node(node, scene.diff.mode).change.text());
+        out.push_str(&sides.node(node, scene.diff.mode).change.label_text());
     } else {
         write_percent(ticks.ratio_of(model.layout.total()), out);
         out.push_str(", ");

@@ -85,6 +85,9 @@ fn new_and_removed_frames_have_their_own_colours_and_words() {
     assert_eq!(color_of(&added, &style), new);
     let gone = proportional(5, 0, (100, 100));
     assert_eq!(gone.change.text(), "(removed)");
+    assert_eq!(gone.change.label_text(), "removed");
+    assert_eq!(added.change.label_text(), "new");
+    assert_eq!(Change::Changed(200.0).label_text(), "+200.00%");
     assert_eq!(color_of(&gone, &style), removed);
     let (_, neutral, _) = style.palette.stops();
     for c in [new, removed] {
