@@ -6,14 +6,10 @@
 //! selections.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
-use leptos_router::NavigateOptions;
 
-use super::comparison_diff::loader::DiffLoader;
 use super::comparison_diff::main_timeline::MainTimeline;
-use super::comparison_diff::progress_view;
 use super::comparison_diff::sides::SideBoxes;
-use crate::api;
+use super::comparison_diff::{progress_view, TwoSides};
 use crate::components::diff_files::DiffFiles;
 use crate::flamegraph::{FlameGraph, FlameGraphState};
 use crate::state::diff_view::{DiffViewState, Side, PRIOR_PERIODS};
@@ -21,32 +17,12 @@ use crate::state::diff_view::{DiffViewState, Side, PRIOR_PERIODS};
 /// `/comparison`.
 #[component]
 pub fn ComparisonPage() -> impl IntoView {
-    let location = use_location();
-    let navigate = use_navigate();
-    let state = Memo::new(move |_| DiffViewState::from_query_string(&location.search.get()));
-    let update = Callback::new(move |(next, replace): (DiffViewState, bool)| {
-        let url = format!("/comparison?{}", next.to_query_string());
-        navigate(
-            &url,
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
-    let loader = DiffLoader::new(false);
-    let now = RwSignal::new(api::browser::now_secs());
-    for side in Side::BOTH {
-        let source = Memo::new(move |_| {
-            let now = now.get();
-            state.with(|s| (s.source(side, now), s.range.resolve(now)))
-        });
-        Effect::new(move |_| {
-            let (source, range) = source.get();
-            loader.load(side, source, range);
-        });
-    }
+    let TwoSides {
+        state,
+        update,
+        loader,
+        now,
+    } = TwoSides::new("/comparison", false);
     let synced = Memo::new(move |_| state.with(|s| s.right_search.is_none()));
     let prior = move |ev| {
         let value = event_target_value(&ev);

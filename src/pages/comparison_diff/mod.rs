@@ -23,36 +23,64 @@ use loader::DiffLoader;
 use main_timeline::MainTimeline;
 use sides::SideBoxes;
 
+/// What the split view (`/comparison`) and the diff view share: the URL state, the way to
+/// change it, both sides' loader (each side reloads only when its own source changes) and
+/// the clock the relative ranges resolve against.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TwoSides {
+    pub(crate) state: Memo<DiffViewState>,
+    pub(crate) update: Callback<(DiffViewState, bool)>,
+    pub(crate) loader: DiffLoader,
+    pub(crate) now: RwSignal<i64>,
+}
+
+impl TwoSides {
+    /// For the page at `path`; `diffs`: whether the loader diffs the two sides.
+    pub(crate) fn new(path: &'static str, diffs: bool) -> TwoSides {
+        let location = use_location();
+        let navigate = use_navigate();
+        let state = Memo::new(move |_| DiffViewState::from_query_string(&location.search.get()));
+        let update = Callback::new(move |(next, replace): (DiffViewState, bool)| {
+            let url = format!("{path}?{}", next.to_query_string());
+            navigate(
+                &url,
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        });
+        let loader = DiffLoader::new(diffs);
+        let now = RwSignal::new(api::browser::now_secs());
+        for side in Side::BOTH {
+            let source = Memo::new(move |_| {
+                let now = now.get();
+                state.with(|s| (s.source(side, now), s.range.resolve(now)))
+            });
+            Effect::new(move |_| {
+                let (source, range) = source.get();
+                loader.load(side, source, range);
+            });
+        }
+        TwoSides {
+            state,
+            update,
+            loader,
+            now,
+        }
+    }
+}
+
 /// `/comparison-diff`.
 #[component]
 pub fn DiffPage() -> impl IntoView {
-    let location = use_location();
-    let navigate = use_navigate();
-    let state = Memo::new(move |_| DiffViewState::from_query_string(&location.search.get()));
-    let update = Callback::new(move |(next, replace): (DiffViewState, bool)| {
-        let url = format!("/comparison-diff?{}", next.to_query_string());
-        navigate(
-            &url,
-            NavigateOptions {
-                replace,
-                scroll: false,
-                ..Default::default()
-            },
-        );
-    });
-    let loader = DiffLoader::new(true);
-    let now = RwSignal::new(api::browser::now_secs());
-    // Each side reloads only when its own source changes.
-    for side in Side::BOTH {
-        let source = Memo::new(move |_| {
-            let now = now.get();
-            state.with(|s| (s.source(side, now), s.range.resolve(now)))
-        });
-        Effect::new(move |_| {
-            let (source, range) = source.get();
-            loader.load(side, source, range);
-        });
-    }
+    let TwoSides {
+        state,
+        update,
+        loader,
+        now,
+    } = TwoSides::new("/comparison-diff", true);
 
     let selected = Signal::from(Memo::new(move |_| state.with(|s| s.selected.clone())));
     let flame = FlameGraphState::new(loader.profile.into(), selected);
