@@ -216,6 +216,34 @@ impl FlameGraphState {
         })
     }
 
+    /// Keeps the zoom and a URL's focus path (`focus=a;b;c`) in step, so links open zoomed
+    /// and Back undoes a zoom. Each side writes only when the other differs, so they cannot
+    /// loop. A zoom reaches the URL (`write`) once its frame is on screen (a navigation
+    /// costs about as much as painting); until then other URL changes leave `focus`, and so
+    /// the zoom, alone.
+    pub fn sync_zoom_with_url(self, focus: Memo<Vec<String>>, write: Callback<Vec<String>>) {
+        Effect::new(move |_| {
+            let wanted = focus.get();
+            let _ = self.is_empty(); // also re-apply when a profile arrives
+            if untrack(|| self.zoom_path()).unwrap_or_default() != wanted {
+                self.set_zoom_path(&wanted);
+            }
+        });
+        Effect::new(move |prev: Option<u64>| {
+            let actions = self.user_actions();
+            if prev.is_some_and(|p| p != actions) {
+                crate::api::browser::after_next_frame(move || {
+                    if let Some(path) = self.with_untracked_zoom_path() {
+                        if focus.get_untracked() != path {
+                            write.run(path);
+                        }
+                    }
+                });
+            }
+            actions
+        });
+    }
+
     /// Zooms to the node at `path` (frame names from the root's child down), as a link
     /// asks; an empty or unknown path un-zooms.
     pub fn set_zoom_path(&self, path: &[String]) {

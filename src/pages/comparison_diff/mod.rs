@@ -198,26 +198,12 @@ fn sync_focus(
     update: Callback<(DiffViewState, bool)>,
 ) {
     let focus = Memo::new(move |_| state.with(|s| s.focus.clone()));
-    Effect::new(move |_| {
-        let wanted = focus.get();
-        let _ = flame.is_empty();
-        if untrack(|| flame.zoom_path()).unwrap_or_default() != wanted {
-            flame.set_zoom_path(&wanted);
-        }
-    });
-    Effect::new(move |prev: Option<u64>| {
-        let actions = flame.user_actions();
-        if prev.is_some_and(|p| p != actions) {
-            api::browser::after_next_frame(move || {
-                if let Some(path) = flame.with_untracked_zoom_path() {
-                    if state.with_untracked(|s| s.focus != path) {
-                        let mut s = state.get_untracked();
-                        s.focus = path;
-                        update.run((s, false));
-                    }
-                }
-            });
-        }
-        actions
-    });
+    flame.sync_zoom_with_url(
+        focus,
+        Callback::new(move |path| {
+            let mut s = state.get_untracked();
+            s.focus = path;
+            update.run((s, false));
+        }),
+    );
 }

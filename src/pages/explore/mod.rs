@@ -154,33 +154,16 @@ pub fn ExplorePage() -> impl IntoView {
     // Only a changed term reaches the flamegraph (setting it recomputes the matches).
     let search_term = Memo::new(move |_| state.with(|s| s.search.clone()));
     Effect::new(move |_| flame.set_search(search_term.get()));
-    // The zoomed node lives in the URL as `focus=a;b;c`: links open zoomed, and Back
-    // undoes a zoom. Each side only writes when the other differs, so they cannot loop.
-    // A zoom reaches the URL once its frame is on screen (a navigation costs about as much
-    // as painting); until then other URL changes leave the focus memo, so the zoom, alone.
+    // The zoomed node lives in the URL as `focus=a;b;c` (see `sync_zoom_with_url`).
     let focus = Memo::new(move |_| state.with(|s| s.focus.clone()));
-    Effect::new(move |_| {
-        let wanted = focus.get();
-        let _ = flame.is_empty(); // also re-apply when a profile arrives
-        if untrack(|| flame.zoom_path()).unwrap_or_default() != wanted {
-            flame.set_zoom_path(&wanted);
-        }
-    });
-    Effect::new(move |prev: Option<u64>| {
-        let actions = flame.user_actions();
-        if prev.is_some_and(|p| p != actions) {
-            api::browser::after_next_frame(move || {
-                if let Some(path) = flame.with_untracked_zoom_path() {
-                    if state.with_untracked(|s| s.focus != path) {
-                        let mut s = state.get_untracked();
-                        s.focus = path;
-                        update.run((s, false));
-                    }
-                }
-            });
-        }
-        actions
-    });
+    flame.sync_zoom_with_url(
+        focus,
+        Callback::new(move |path| {
+            let mut s = state.get_untracked();
+            s.focus = path;
+            update.run((s, false));
+        }),
+    );
     let select_fn = Callback::new(move |f: Option<String>| {
         let mut s = state.get_untracked();
         s.selected = f;
