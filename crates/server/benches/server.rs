@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::{Ticks, Tree};
-use cinder_server::query::timeline::Window;
+use cinder_server::base::Window;
 use cinder_server::store::{Aggregation, SeriesMeta, Store, Write};
 use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;

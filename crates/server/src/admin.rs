@@ -188,7 +188,7 @@ fn answer_blocking(stream: &std::os::unix::net::UnixStream, store: &Store) -> st
     BufReader::new(stream).read_line(&mut line)?;
     let result = match serde_json::from_str::<Request>(&line) {
         Ok(Request::ResetPassword { user, password }) => {
-            let r = reset_password(store, &user, &password, crate::clock::unix_now());
+            let r = reset_password(store, &user, &password, crate::base::clock::unix_now());
             if r.is_ok() {
                 tracing::info!(user = %user, "password reset through the admin socket");
             }

@@ -6,25 +6,27 @@
 //! - [`config`]: flags and env vars → validated [`config::Config`].
 //! - [`auth`]: users, sessions, API keys, roles; the guards of the route table.
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
+//! - [`scrape`]: pull mode (the `scrape-configs` jobs).
 //! - [`ingest`]: upload parsing (query, encodings, body formats, push) and the writer.
 //! - [`query`]: time expressions, the timeline grid, compiled selectors, render reads.
 //! - [`store`]: the embedded store (fjall); the only module that knows the engine.
-//! - [`selfprof`]: the server's own CPU profile, stored as `cinder.server.cpu`.
+//! - [`jobs`]: background work (self-profiling as `cinder.server.cpu`, retention).
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
-//! - [`clock`]: the wall clock in unix seconds, and RFC 3339.
+//! - [`base`]: the ground floor: unix seconds, time expressions, the clock, `Window`, `Role`.
 #![warn(unreachable_pub)]
 
 pub mod admin;
 pub mod auth;
+pub mod base;
 pub mod build_info;
-pub mod clock;
 pub mod config;
 pub mod error;
 pub mod ingest;
+pub mod jobs;
 pub mod query;
 pub mod routes;
-pub mod selfprof;
+pub mod scrape;
 pub mod store;
 
 use std::sync::Arc;
@@ -92,7 +94,7 @@ impl AppState {
         settings: Settings,
         auth: AuthConfig,
     ) -> Result<Self, StartError> {
-        let now = clock::unix_now();
+        let now = base::clock::unix_now();
         let auth = Auth::start(auth, &store, now)?;
         Ok(Self::assemble(assets, store, settings, auth))
     }
@@ -157,7 +159,7 @@ impl AppState {
     /// Current unix time in seconds.
     #[must_use]
     pub fn now(&self) -> i64 {
-        clock::unix_now()
+        base::clock::unix_now()
     }
 
     /// Drops writes that start before the retention boundary (the original drops them
@@ -167,7 +169,7 @@ impl AppState {
         let Some(retention) = self.inner.settings.retention else {
             return writes;
         };
-        let cutoff = clock::retention_cutoff(self.now(), retention);
+        let cutoff = base::clock::retention_cutoff(self.now(), retention);
         let before = writes.len();
         let kept: Vec<Write> = writes
             .into_iter()

@@ -1,14 +1,13 @@
 //! The `cinder` binary: parse flags, set up logging, open the store, bind, serve until
 //! SIGINT/SIGTERM, then let in-flight uploads finish and close the store cleanly.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use cinder_server::config::{AdminCommand, Cli, Command, Config, ResetPasswordArgs};
+use cinder_server::jobs::{Jobs, JobsConfig};
 use cinder_server::store::Store;
-use cinder_server::{app, clock, selfprof, AppState, Assets};
+use cinder_server::{app, AppState, Assets};
 use clap::Parser;
 
 /// mimalloc: profile parsing and merging allocate many small nodes; the system allocator
@@ -17,9 +16,6 @@ use clap::Parser;
 /// which added tens of MB to an idle server.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// How often old data is deleted when a retention period is set.
-const RETENTION_INTERVAL: Duration = Duration::from_secs(600);
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -89,17 +85,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "this binary has no embedded web app; build with `make build` or pass --ui-dir"
         );
     }
-    let stop_profiling = Arc::new(AtomicBool::new(false));
-    if config.self_profiling {
-        selfprof::start(
-            Arc::clone(&store),
-            Arc::clone(&stop_profiling),
-            config.self_profiling_period,
-        );
-    }
-    if let Some(retention) = config.settings.retention {
-        tokio::spawn(enforce_retention(Arc::clone(&store), retention));
-    }
     cinder_server::admin::serve(&config.storage_path, Arc::clone(&store))
         .context("starting the admin socket")?;
     let shutdown = shutdown_signal();
@@ -109,12 +94,21 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tracing::info!(addr = %listener.local_addr()?, "cinder server listening");
     let state = AppState::with_auth(assets, Arc::clone(&store), config.settings, config.auth)
         .context("starting authentication")?;
+    let jobs = Jobs::start(
+        &state,
+        JobsConfig {
+            self_profiling: config
+                .self_profiling
+                .then_some(config.self_profiling_period),
+            retention: config.settings.retention,
+        },
+    );
     // Connect info gives handlers the client address (login throttling).
     let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await?;
-    stop_profiling.store(true, Ordering::Relaxed);
+    jobs.stop();
     let closing = Arc::clone(&store);
     tokio::task::spawn_blocking(move || closing.close())
         .await
@@ -123,22 +117,6 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let _ = std::fs::remove_file(config.storage_path.join(cinder_server::admin::SOCKET));
     tracing::info!("shut down cleanly");
     Ok(())
-}
-
-/// Deletes data older than `retention`, now and every [`RETENTION_INTERVAL`].
-async fn enforce_retention(store: Arc<Store>, retention: Duration) {
-    let mut tick = tokio::time::interval(RETENTION_INTERVAL);
-    loop {
-        tick.tick().await;
-        let store = Arc::clone(&store);
-        let cutoff = clock::retention_cutoff(clock::unix_now(), retention);
-        match tokio::task::spawn_blocking(move || store.apply_retention(cutoff)).await {
-            Ok(Ok(n)) if n > 0 => tracing::info!(slots = n, "retention: deleted old data"),
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "retention failed"),
-            Err(e) => tracing::error!(error = %e, "retention task panicked"),
-        }
-    }
 }
 
 /// Resolves on the first SIGINT (Ctrl-C) or SIGTERM. The handlers are installed when this

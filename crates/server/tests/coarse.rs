@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::Tree;
-use cinder_server::query::timeline::Window;
+use cinder_server::base::Window;
 use cinder_server::store::{Aggregation, SeriesMeta, Store, Write};
 
 /// Aligned to every level of the index.

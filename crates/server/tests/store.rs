@@ -3,7 +3,7 @@
 
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::Tree;
-use cinder_server::query::timeline::Window;
+use cinder_server::base::Window;
 use cinder_server::store::{Aggregation, SeriesMeta, Store, Write};
 
 const T0: i64 = 1_700_000_000;

@@ -16,7 +16,7 @@ use base64::Engine as _;
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::Tree;
 use cinder_server::auth::{keys, password, AuthConfig, Role};
-use cinder_server::query::timeline::Window;
+use cinder_server::base::Window;
 use cinder_server::store::{tables, Aggregation, SeriesMeta, Store, Write};
 use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;

@@ -20,7 +20,7 @@ pub mod guard;
 pub mod keys;
 pub mod limit;
 pub mod password;
-mod role;
+
 pub mod token;
 
 use std::net::IpAddr;
@@ -29,10 +29,10 @@ use std::time::Instant;
 use axum::http::{header, HeaderMap, HeaderValue};
 use base64::Engine as _;
 
+pub use crate::base::Role;
 pub use cookie::SameSite;
 pub use guard::{Access, Principal};
 pub use limit::LoginLimits;
-pub use role::Role;
 
 use crate::error::AppError;
 use crate::store::{ApiKeyRecord, Store, StoreError, UserRecord};

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use cinder_profile::selector::SeriesKey;
 
+use crate::base::time::{parse_time, UnixSecs};
+use crate::base::Window;
 use crate::error::AppError;
-use crate::query::time::{parse_time, UnixSecs};
-use crate::query::timeline::Window;
 use crate::store::{Aggregation, SeriesMeta};
 
 /// How the body is encoded, chosen from `format` and `Content-Type` (spec §4.3).

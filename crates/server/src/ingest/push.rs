@@ -17,9 +17,9 @@ use super::body::decode_error;
 use super::formats::og_write;
 use super::params::IngestParams;
 use super::{Limits, EXEMPLAR_LABELS};
+use crate::base::time::UnixSecs;
+use crate::base::Window;
 use crate::error::AppError;
-use crate::query::time::UnixSecs;
-use crate::query::timeline::Window;
 use crate::store::{SeriesMeta, Write};
 
 /// Turns a decoded push request into writes (the route has inflated its `raw_profile`s).

@@ -57,6 +57,25 @@ impl WriteQueue {
     }
 }
 
+impl WriteQueue {
+    /// Like [`WriteQueue::write`], for threads outside the async runtime (background jobs):
+    /// blocks until the writes are durable.
+    pub fn write_blocking(&self, writes: Vec<Write>) -> Result<(), AppError> {
+        if writes.is_empty() {
+            return Ok(());
+        }
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send(Job { writes, done })
+            .map_err(|_| AppError::Unavailable)?;
+        match wait.blocking_recv() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(AppError::Ingest(e)),
+            Err(_) => Err(AppError::Unavailable),
+        }
+    }
+}
+
 fn run(store: &Store, mut rx: mpsc::UnboundedReceiver<Job>) {
     while let Some(first) = rx.blocking_recv() {
         let mut jobs = vec![first];

@@ -1,7 +1,7 @@
-//! Query-side semantics: time expressions, the timeline grid, compiled selectors, and
+//! Query-side semantics: the timeline grid, compiled selectors, and
 //! what `/render` reads from the store.
 
 pub mod matcher;
 pub mod render;
-pub mod time;
+
 pub mod timeline;

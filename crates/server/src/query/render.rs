@@ -11,7 +11,7 @@ use cinder_profile::Tree;
 use super::matcher::CompiledSelector;
 use super::timeline::{level_of_delta, TimelineBuilder, Window};
 use crate::error::AppError;
-use crate::store::{SeriesMeta, SeriesRecord, Store};
+use crate::store::{ReadResult, SeriesMeta, SeriesRecord, Store};
 
 /// The data behind a `/render` answer.
 #[derive(Debug)]
@@ -84,4 +84,51 @@ fn timeline_of(
         builder.add(start, samples);
     }
     Ok(builder.finish())
+}
+
+/// The two merged profiles behind a `/render-diff` answer, checked to be comparable.
+#[derive(Debug)]
+pub struct DiffPair {
+    /// The left (baseline) selection.
+    pub left: ReadResult,
+    /// The right (comparison) selection.
+    pub right: ReadResult,
+}
+
+impl DiffPair {
+    /// Reads both sides. Units and sample rates must agree where both sides have data
+    /// (the original's error texts); an empty side takes the other's metadata.
+    pub fn read(
+        store: &Store,
+        left: (&Selector, Window),
+        right: (&Selector, Window),
+    ) -> Result<DiffPair, AppError> {
+        let l = store.read(&resolve(store, left.0)?, left.1)?;
+        let r = store.read(&resolve(store, right.0)?, right.1)?;
+        let (lm, rm) = (&l.meta, &r.meta);
+        if !lm.units.is_empty() && !rm.units.is_empty() && lm.units != rm.units {
+            return Err(AppError::InvalidParameter(format!(
+                "left units ({}) does not match right units ({})",
+                lm.units, rm.units
+            )));
+        }
+        if lm.sample_rate != 0 && rm.sample_rate != 0 && lm.sample_rate != rm.sample_rate {
+            return Err(AppError::InvalidParameter(format!(
+                "left sample rate ({}) does not match right sample rate ({})",
+                lm.sample_rate, rm.sample_rate
+            )));
+        }
+        Ok(DiffPair { left: l, right: r })
+    }
+
+    /// The metadata the answer reports: the left side's, or the right's when the left is
+    /// empty.
+    pub fn base_meta(&self) -> &SeriesMeta {
+        let left_empty = self.left.tree.total_ticks().0 == 0 || self.left.meta.sample_rate == 0;
+        if left_empty {
+            &self.right.meta
+        } else {
+            &self.left.meta
+        }
+    }
 }

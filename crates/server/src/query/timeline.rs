@@ -4,9 +4,9 @@
 
 use cinder_profile::flamebearer::Timeline;
 
-use super::time::UnixSecs;
+use crate::base::UnixSecs;
 
-pub use cinder_profile::timegrid::{Window, BASE_RESOLUTION};
+pub use crate::base::{Window, BASE_RESOLUTION};
 
 /// The largest of 10, 100, 1000, … seconds strictly smaller than `len / 1024`; 10 if none.
 #[must_use]

@@ -9,7 +9,7 @@ use cinder_profile::api::{ApiKey, NewApiKey};
 
 use super::{blocking, json};
 use crate::auth::{keys, Role};
-use crate::clock;
+use crate::base::clock;
 use crate::error::AppError;
 use crate::store::ApiKeyRecord;
 use crate::AppState;

@@ -12,138 +12,146 @@ mod keys;
 mod labels;
 mod meta;
 mod render;
+mod table;
 mod users;
 
-use axum::middleware::from_fn_with_state;
-use axum::routing::{any, delete, get, patch, post, put};
 use axum::Router;
 
-use crate::auth::guard::{guard, Guard, Style};
+use crate::auth::guard::Style;
 use crate::auth::Access;
 use crate::error::AppError;
 use crate::AppState;
 
+use table::Table;
+pub use table::{RouteInfo, Verb};
+
 /// All routes; anything unmatched goes to the web app (`assets::spa`).
 pub fn router(state: &AppState) -> Router<AppState> {
-    let g = |access, style| {
-        let guard_state = Guard {
-            state: state.clone(),
-            access,
-            style,
-        };
-        from_fn_with_state(guard_state, guard)
-    };
-    let api = |access| g(access, Style::Api);
-    // `any` routes have no per-method routes, so they take `layer`; method routes take
-    // `route_layer`, which keeps the 405 for other methods ahead of the guard. Upload
-    // handlers read their body themselves (`ingest::body::read_body`: `max_body` and the
-    // upload memory budget); other routes keep axum's 2 MB `DefaultBodyLimit`.
-    // The data routes, each also under `/pyroscope/…` as the original serves them.
-    let data = [
-        (
-            "/ingest",
-            post(ingest::ingest).route_layer(api(Access::Ingest)),
-        ),
-        ("/render", any(render::render).layer(api(Access::Any))),
-        (
-            "/render-diff",
-            any(render::render_diff).layer(api(Access::Any)),
-        ),
-        (
-            "/label-values",
-            any(labels::label_values).layer(api(Access::Any)),
-        ),
-    ];
-    let mut router = Router::new();
-    for (path, route) in data {
-        router = router
-            .route(&format!("/pyroscope{path}"), route.clone())
-            .route(path, route);
-    }
-    router = router
-        .route(
-            "/push.v1.PusherService/Push",
-            post(ingest::push).route_layer(g(Access::Ingest, Style::Connect)),
-        )
-        .route("/labels", any(labels::labels).layer(api(Access::Any)))
-        .route(
-            "/api/apps",
-            get(apps::apps_list)
-                .route_layer(api(Access::Any))
-                .merge(delete(apps::apps_delete).route_layer(api(Access::AdminIfAnyAuth))),
-        )
-        .route("/healthz", any(meta::healthz))
-        .route("/api/session", get(auth::session_get))
-        .route("/build", any(meta::build).layer(api(Access::Any)))
-        .route(
-            "/login",
-            get(assets::spa)
-                .post(auth::session_create)
-                .fallback(method_not_allowed),
-        )
-        .route(
-            "/logout",
-            get(auth::session_delete).post(auth::session_delete),
-        )
-        .route("/signup", get(assets::spa).post(auth::signup_create));
+    table(state).finish().fallback(assets::spa)
+}
+
+/// Every (method, path) the router of `state` answers, with its guard.
+#[must_use]
+pub fn route_list(state: &AppState) -> Vec<RouteInfo> {
+    table(state).rows().to_vec()
+}
+
+fn table(state: &AppState) -> Table<'_> {
+    let mut t = Table::new(state);
+    data_routes(&mut t);
+    session_routes(&mut t);
     if state.auth().required() {
-        let admin = || api(Access::Admin);
-        let user = || api(Access::User);
-        router = router
-            .route(
-                "/api/keys",
-                get(keys::keys_list)
-                    .post(keys::keys_create)
-                    .route_layer(admin()),
-            )
-            .route(
-                "/api/keys/{id}",
-                delete(keys::keys_delete).route_layer(admin()),
-            )
-            .route(
-                "/api/users",
-                get(users::users_list)
-                    .post(users::users_create)
-                    .route_layer(admin())
-                    // The original matches `/api/user` as a prefix, so the UI's "edit my
-                    // profile" sends `PATCH /api/users` and means the current user.
-                    .merge(patch(users::user_update).route_layer(user())),
-            )
-            .route(
-                "/api/users/{id}",
-                get(users::users_get)
-                    .patch(users::users_update)
-                    .delete(users::users_delete)
-                    .route_layer(admin()),
-            )
-            .route(
-                "/api/users/{id}/password",
-                put(users::users_password_update).route_layer(admin()),
-            )
-            .route(
-                "/api/users/{id}/disable",
-                put(users::users_disable).route_layer(admin()),
-            )
-            .route(
-                "/api/users/{id}/enable",
-                put(users::users_enable).route_layer(admin()),
-            )
-            .route(
-                "/api/users/{id}/role",
-                put(users::users_role_update).route_layer(admin()),
-            )
-            .route(
-                "/api/user",
-                get(users::user_get)
-                    .patch(users::user_update)
-                    .route_layer(user()),
-            )
-            .route(
-                "/api/user/password",
-                put(users::user_password_update).route_layer(user()),
-            );
+        account_routes(&mut t);
     }
-    router.fallback(assets::spa)
+    t
+}
+
+/// Ingestion and queries. Upload handlers read their body themselves
+/// (`ingest::body::read_body`: `max_body` and the upload memory budget); other routes keep
+/// axum's 2 MB `DefaultBodyLimit`. Some are also served under `/pyroscope/…`, as the
+/// original does.
+fn data_routes(t: &mut Table<'_>) {
+    let api = |a| Some((a, Style::Api));
+    for prefix in ["", "/pyroscope"] {
+        let p = |path: &str| format!("{prefix}{path}");
+        t.add(
+            Verb::Post,
+            &p("/ingest"),
+            api(Access::Ingest),
+            ingest::ingest,
+        );
+        t.add(Verb::Any, &p("/render"), api(Access::Any), render::render);
+        t.add(
+            Verb::Any,
+            &p("/render-diff"),
+            api(Access::Any),
+            render::render_diff,
+        );
+        t.add(
+            Verb::Any,
+            &p("/label-values"),
+            api(Access::Any),
+            labels::label_values,
+        );
+    }
+    t.add(
+        Verb::Post,
+        "/push.v1.PusherService/Push",
+        Some((Access::Ingest, Style::Connect)),
+        ingest::push,
+    );
+    t.add(Verb::Any, "/labels", api(Access::Any), labels::labels);
+    t.add(Verb::Get, "/api/apps", api(Access::Any), apps::apps_list);
+    t.add(
+        Verb::Delete,
+        "/api/apps",
+        api(Access::AdminIfAnyAuth),
+        apps::apps_delete,
+    );
+    t.add(Verb::Any, "/build", api(Access::Any), meta::build);
+}
+
+/// Open routes: health, the session, sign-in, sign-out and sign-up.
+fn session_routes(t: &mut Table<'_>) {
+    t.add(Verb::Any, "/healthz", None, meta::healthz);
+    t.add(Verb::Get, "/api/session", None, auth::session_get);
+    t.add(Verb::Get, "/login", None, assets::spa);
+    t.add(Verb::Post, "/login", None, auth::session_create);
+    t.fallback("/login", method_not_allowed);
+    t.add(Verb::Get, "/logout", None, auth::session_delete);
+    t.add(Verb::Post, "/logout", None, auth::session_delete);
+    t.add(Verb::Get, "/signup", None, assets::spa);
+    t.add(Verb::Post, "/signup", None, auth::signup_create);
+}
+
+/// Keys and users: they exist only with internal auth.
+fn account_routes(t: &mut Table<'_>) {
+    let admin = Some((Access::Admin, Style::Api));
+    let user = Some((Access::User, Style::Api));
+    t.add(Verb::Get, "/api/keys", admin, keys::keys_list);
+    t.add(Verb::Post, "/api/keys", admin, keys::keys_create);
+    t.add(Verb::Delete, "/api/keys/{id}", admin, keys::keys_delete);
+    t.add(Verb::Get, "/api/users", admin, users::users_list);
+    t.add(Verb::Post, "/api/users", admin, users::users_create);
+    // The original matches `/api/user` as a prefix, so the UI's "edit my profile" sends
+    // `PATCH /api/users` and means the current user.
+    t.add(Verb::Patch, "/api/users", user, users::user_update);
+    let id = "/api/users/{id}";
+    t.add(Verb::Get, id, admin, users::users_get);
+    t.add(Verb::Patch, id, admin, users::users_update);
+    t.add(Verb::Delete, id, admin, users::users_delete);
+    t.add(
+        Verb::Put,
+        "/api/users/{id}/password",
+        admin,
+        users::users_password_update,
+    );
+    t.add(
+        Verb::Put,
+        "/api/users/{id}/disable",
+        admin,
+        users::users_disable,
+    );
+    t.add(
+        Verb::Put,
+        "/api/users/{id}/enable",
+        admin,
+        users::users_enable,
+    );
+    t.add(
+        Verb::Put,
+        "/api/users/{id}/role",
+        admin,
+        users::users_role_update,
+    );
+    t.add(Verb::Get, "/api/user", user, users::user_get);
+    t.add(Verb::Patch, "/api/user", user, users::user_update);
+    t.add(
+        Verb::Put,
+        "/api/user/password",
+        user,
+        users::user_password_update,
+    );
 }
 
 async fn method_not_allowed() -> AppError {

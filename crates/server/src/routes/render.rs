@@ -13,11 +13,11 @@ use cinder_profile::pprof::{self, EncodeOptions};
 use cinder_profile::selector::{MatchOp, Matcher, Selector, SeriesKey};
 use cinder_profile::{Diff, FlamebearerProfile, MaxNodes};
 
-use crate::clock;
+use crate::base::clock;
+use crate::base::time::{parse_time, UnixSecs};
+use crate::base::Window;
 use crate::error::AppError;
-use crate::query::render::{render as render_series, resolve};
-use crate::query::time::{parse_time, UnixSecs};
-use crate::query::timeline::Window;
+use crate::query::render::{render as render_series, resolve, DiffPair};
 use crate::AppState;
 
 type Params = HashMap<String, String>;
@@ -181,28 +181,10 @@ pub(super) async fn render_diff(
     let max = max_nodes(&q, &["max-nodes"], state.max_nodes_render());
     let store = state.store();
     let (ls, rs) = (left_sel.clone(), right_sel.clone());
-    let (left, right) = tokio::task::spawn_blocking(move || -> Result<_, AppError> {
-        let l = store.read(&resolve(&store, &ls)?, lw)?;
-        let r = store.read(&resolve(&store, &rs)?, rw)?;
-        Ok((l, r))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))??;
-    let (lm, rm) = (&left.meta, &right.meta);
-    if !lm.units.is_empty() && !rm.units.is_empty() && lm.units != rm.units {
-        return Err(AppError::InvalidParameter(format!(
-            "left units ({}) does not match right units ({})",
-            lm.units, rm.units
-        )));
-    }
-    if lm.sample_rate != 0 && rm.sample_rate != 0 && lm.sample_rate != rm.sample_rate {
-        return Err(AppError::InvalidParameter(format!(
-            "left sample rate ({}) does not match right sample rate ({})",
-            lm.sample_rate, rm.sample_rate
-        )));
-    }
-    let left_empty = left.tree.total_ticks().0 == 0 || lm.sample_rate == 0;
-    let base = if left_empty { rm } else { lm };
+    let pair = tokio::task::spawn_blocking(move || DiffPair::read(&store, (&ls, lw), (&rs, rw)))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))??;
+    let base = pair.base_meta();
     let app_name = if left_sel.app == right_sel.app {
         format!("diff_{}", left_sel.app)
     } else {
@@ -221,7 +203,7 @@ pub(super) async fn render_diff(
         query: Some(String::new()),
         max_nodes: Some(max.to_param()),
     };
-    let diff = Diff::new(&left.tree, &right.tree);
+    let diff = Diff::new(&pair.left.tree, &pair.right.tree);
     Ok(json_response(&FlamebearerProfile::double(
         &diff, max, metadata,
     )))

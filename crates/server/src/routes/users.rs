@@ -18,7 +18,7 @@ use super::{blocking, json};
 use crate::auth::accounts::{self, Change, NewUser, ProfilePatch};
 use crate::auth::password::{self, Password};
 use crate::auth::{Principal, Role};
-use crate::clock;
+use crate::base::clock;
 use crate::error::AppError;
 use crate::store::UserRecord;
 use crate::AppState;

@@ -73,7 +73,7 @@ mod tests {
     use cinder_profile::Tree;
 
     use super::*;
-    use crate::query::timeline::Window;
+    use crate::base::Window;
     use crate::store::{Aggregation, SeriesMeta, Write};
 
     fn inuse(from: i64, until: i64, folded: &str) -> Write {

@@ -33,7 +33,7 @@ pub use tables::{
 pub use users::{UserConflict, UsersTxn};
 pub use write::Write;
 
-use crate::query::timeline::Window;
+use crate::base::Window;
 use segments::Block;
 
 /// A storage failure. Corruption variants say what an operator can do.

@@ -6,7 +6,7 @@
 //!
 //! Pure arithmetic, no storage: which blocks a write touches, which blocks cover a read.
 
-use crate::query::timeline::{Window, BASE_RESOLUTION};
+use crate::base::{Window, BASE_RESOLUTION};
 
 /// Number of levels: 10 s up to 10⁸ s (about 3.2 years).
 pub const LEVELS: u8 = 8;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::segments::Block;
-use crate::auth::Role;
+use crate::base::Role;
 
 /// Version of the on-disk layout, stored under [`META_FORMAT_VERSION`] in `meta`.
 /// 2: [`SlotCounts::writes`] is in units of [`WRITE_UNIT`] (version 1 counted whole

@@ -15,7 +15,7 @@ use super::dicts::{self, Growth};
 use super::segments::{self, Block};
 use super::tables::{self, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, WRITE_UNIT};
 use super::{corrupt, get_json, Store, StoreError};
-use crate::query::timeline::Window;
+use crate::base::Window;
 
 /// One profile to store: a series, its metadata, the time it covers, and its tree.
 #[derive(Debug, Clone)]

@@ -7,6 +7,9 @@
 use axum::body::Body;
 use axum::http::Request;
 
+use cinder_server::auth::Access;
+use cinder_server::routes::{route_list, RouteInfo, Verb};
+
 use super::fixture::{b64, Answer, Fixture, Mode, Who, EVERYONE, PASSWORD};
 
 /// The spec's Auth column, as far as the matrix needs it.
@@ -261,6 +264,54 @@ async fn matrix_with_internal_auth_only() {
 #[tokio::test]
 async fn matrix_with_both() {
     check(Mode::Both).await;
+}
+
+/// Whether `e` exercises `row`: same method (any method for `*` routes), and the same path
+/// once `{id}`-style segments and the query string are set aside.
+fn covers(e: &Endpoint, row: &RouteInfo) -> bool {
+    let path = e.path.split('?').next().unwrap_or_default();
+    let same_path = path.split('/').count() == row.path.split('/').count()
+        && path
+            .split('/')
+            .zip(row.path.split('/'))
+            .all(|(a, b)| a == b || (a.starts_with('{') && b.starts_with('{')));
+    same_path && (row.verb == Verb::Any || row.verb.as_str() == e.method)
+}
+
+/// The rule the matrix expects of a route with `access`.
+fn rule_allows(rule: Rule, access: Option<Access>) -> bool {
+    match access {
+        None => matches!(rule, Rule::Open | Rule::Login | Rule::Logout),
+        Some(Access::Any) => rule == Rule::Any,
+        Some(Access::User) => rule == Rule::User,
+        Some(Access::Admin) => rule == Rule::Admin,
+        Some(Access::AdminIfAnyAuth) => rule == Rule::AdminIfAnyAuth,
+        Some(Access::Ingest) => rule == Rule::Ingest,
+    }
+}
+
+/// The matrix's endpoints come from the router: every route it has (with every switch on,
+/// the most routes there are) is exercised by a row whose rule matches the route's guard,
+/// so a new route cannot go unchecked.
+#[test]
+fn the_matrix_covers_every_route_of_the_router() {
+    let fx = Fixture::new(Mode::Both);
+    let rows = route_list(&fx.state);
+    assert!(rows.len() > 30, "the router lists its routes: {rows:?}");
+    let missing: Vec<String> = rows
+        .iter()
+        .filter(|row| {
+            !ENDPOINTS
+                .iter()
+                .any(|e| covers(e, row) && rule_allows(e.rule, row.access))
+        })
+        .map(|row| format!("{} {} ({:?})", row.verb.as_str(), row.path, row.access))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a matching row in ENDPOINTS:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]

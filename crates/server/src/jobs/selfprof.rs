@@ -6,6 +6,9 @@
 //! The release's table is about 115 MB, resident for the server's whole life; the vendored
 //! copy (`vendor/pprof`) has one of 3.6 MB, so profiling costs a few MB (a test holds a
 //! default server's idle RSS under 64 MB).
+//!
+//! Its profiles go through the write queue like every upload, so they share its batching
+//! and its one writer thread.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -14,9 +17,10 @@ use std::time::Duration;
 use cinder_profile::selector::SeriesKey;
 use cinder_profile::{Ticks, Tree};
 
-use crate::clock::unix_now;
-use crate::query::timeline::Window;
-use crate::store::{Aggregation, SeriesMeta, Store, Write};
+use crate::base::clock::unix_now;
+use crate::base::Window;
+use crate::ingest::WriteQueue;
+use crate::store::{Aggregation, SeriesMeta, Write};
 
 /// Application name of the server's own CPU profile.
 pub const APP: &str = "cinder.server.cpu";
@@ -27,13 +31,13 @@ pub const PERIOD: Duration = Duration::from_secs(10);
 
 /// Starts the profiling thread; it stops after its current period once `stop` is set.
 /// Each profile lasts until the next multiple of `period` (whole seconds, at least 1).
-pub fn start(store: Arc<Store>, stop: Arc<AtomicBool>, period: Duration) {
+pub fn start(queue: WriteQueue, stop: Arc<AtomicBool>, period: Duration) {
     let period = i64::try_from(period.as_secs()).unwrap_or(i64::MAX).max(1);
     let spawned = std::thread::Builder::new()
         .name("cinder-selfprof".into())
         .spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                if let Err(e) = profile_one_period(&store, &stop, period) {
+                if let Err(e) = profile_one_period(&queue, &stop, period) {
                     tracing::warn!(error = %e, "self-profiling stopped");
                     return;
                 }
@@ -46,7 +50,7 @@ pub fn start(store: Arc<Store>, stop: Arc<AtomicBool>, period: Duration) {
 
 /// Profiles until the next multiple of `period` seconds, then stores what was sampled in
 /// the 10 s window holding that time.
-fn profile_one_period(store: &Store, stop: &AtomicBool, period: i64) -> Result<(), String> {
+fn profile_one_period(queue: &WriteQueue, stop: &AtomicBool, period: i64) -> Result<(), String> {
     let guard = pprof::ProfilerGuard::new(FREQUENCY).map_err(|e| e.to_string())?;
     let start = unix_now();
     let end = (start.div_euclid(period) + 1) * period;
@@ -88,5 +92,5 @@ fn profile_one_period(store: &Store, stop: &AtomicBool, period: i64) -> Result<(
         window,
         tree,
     };
-    store.write(vec![write]).map_err(|e| e.to_string())
+    queue.write_blocking(vec![write]).map_err(|e| e.to_string())
 }

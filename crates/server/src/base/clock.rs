@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::query::time::UnixSecs;
+use super::time::UnixSecs;
 
 /// Now, in whole unix seconds (0 if the clock is before 1970).
 #[must_use]
