@@ -6,11 +6,12 @@
 //! - [`config`]: flags and env vars → validated [`config::Config`].
 //! - [`auth`]: users, sessions, API keys, roles; the guards of the route table.
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
-//! - [`scrape`]: pull mode (the `scrape-configs` jobs).
+//! - [`scrape`]: pull mode: `scrape-configs`, the endpoints they give, fetching, health.
 //! - [`ingest`]: upload parsing (query, encodings, body formats, push) and the writer.
 //! - [`query`]: time expressions, the timeline grid, compiled selectors, render reads.
 //! - [`store`]: the embedded store (fjall); the only module that knows the engine.
-//! - [`jobs`]: background work (self-profiling as `cinder.server.cpu`, retention).
+//! - [`jobs`]: background work (self-profiling as `cinder.server.cpu`, retention, the
+//!   scrape loops).
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 //! - [`base`]: the ground floor: unix seconds, time expressions, the clock, `Window`, `Role`.
@@ -40,6 +41,7 @@ pub use routes::assets::Assets;
 use auth::{Auth, AuthConfig, StartError};
 use ingest::budget::MemoryBudget;
 use ingest::{Limits, WriteQueue};
+use scrape::Targets;
 use store::{Store, Write};
 
 /// Tunables of the HTTP layer.
@@ -77,6 +79,7 @@ struct Inner {
     settings: Settings,
     auth: Auth,
     budget: MemoryBudget,
+    targets: Targets,
 }
 
 impl AppState {
@@ -110,6 +113,7 @@ impl AppState {
                 settings,
                 auth,
                 budget,
+                targets: Targets::default(),
             }),
         }
     }
@@ -148,6 +152,12 @@ impl AppState {
     #[must_use]
     pub fn upload_budget(&self) -> &MemoryBudget {
         &self.inner.budget
+    }
+
+    /// The pull-mode endpoints and their health (filled by `jobs::scrape`).
+    #[must_use]
+    pub fn scrape_targets(&self) -> &Targets {
+        &self.inner.targets
     }
 
     /// Default `/render` node budget.
