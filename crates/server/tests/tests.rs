@@ -7,6 +7,8 @@
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
+//! - `scrape`: pull mode against loopback targets (a local server with good and broken
+//!   endpoints, and a Node.js program with `@pyroscope/nodejs`'s Express middleware);
 //! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
 //! - `store`: the embedded store through its public API;
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
@@ -20,5 +22,6 @@ mod binary_memory;
 mod coarse;
 mod http;
 mod limits;
+mod scrape;
 mod store;
 mod store_v1;
