@@ -11,7 +11,8 @@ use leptos_router::path;
 use crate::api;
 use crate::components::layout::Shell;
 use crate::pages::{
-    ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, SettingsPage, SignupPage,
+    ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, ServiceDiscoveryPage,
+    SettingsPage, SignupPage,
 };
 use crate::state::{ServerStatus, SessionState, Theme};
 
@@ -56,6 +57,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/explore") view=ExplorePage/>
                     <Route path=path!("/comparison") view=ComparisonPage/>
                     <Route path=path!("/comparison-diff") view=DiffPage/>
+                    <Route path=path!("/service-discovery") view=ServiceDiscoveryPage/>
                     <Route path=path!("/settings") view=SettingsPage/>
                     <Route path=path!("/settings/*any") view=SettingsPage/>
                     <Route path=path!("/login") view=LoginPage/>

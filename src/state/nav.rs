@@ -25,10 +25,17 @@ pub const NAV: &[NavItem] = &[
         label: "Diff",
     },
     NavItem {
+        path: SERVICE_DISCOVERY,
+        label: "Scrape targets",
+    },
+    NavItem {
         path: "/settings",
         label: "Settings",
     },
 ];
+
+/// Path of the scrape targets page (the original's).
+pub const SERVICE_DISCOVERY: &str = "/service-discovery";
 
 /// Path of the settings pages.
 pub const SETTINGS: &str = "/settings";
