@@ -115,7 +115,11 @@ mod tests {
         ScrapeTarget {
             job: job.into(),
             url: url.into(),
-            labels: [("job".to_string(), job.to_string()), ("env".into(), "prod".into())].into(),
+            labels: [
+                ("job".to_string(), job.to_string()),
+                ("env".into(), "prod".into()),
+            ]
+            .into(),
             health,
             last_scrape: last.into(),
             last_error: if health == TargetHealth::Down {
@@ -132,9 +136,24 @@ mod tests {
 
     fn sample() -> Vec<ScrapeTarget> {
         vec![
-            target("api", "http://a:1/debug/pprof/heap", TargetHealth::Up, "2023-11-14T22:13:16Z"),
-            target("db", "http://d:1/debug/pprof/heap", TargetHealth::Down, "2023-11-14T22:03:20Z"),
-            target("api", "http://b:1/debug/pprof/heap", TargetHealth::Unknown, "0001-01-01T00:00:00Z"),
+            target(
+                "api",
+                "http://a:1/debug/pprof/heap",
+                TargetHealth::Up,
+                "2023-11-14T22:13:16Z",
+            ),
+            target(
+                "db",
+                "http://d:1/debug/pprof/heap",
+                TargetHealth::Down,
+                "2023-11-14T22:03:20Z",
+            ),
+            target(
+                "api",
+                "http://b:1/debug/pprof/heap",
+                TargetHealth::Unknown,
+                "0001-01-01T00:00:00Z",
+            ),
         ]
     }
 
@@ -146,10 +165,16 @@ mod tests {
         assert_eq!(jobs[0].summary, "1/2 up");
         let first = &jobs[0].rows[0];
         assert_eq!(first.labels, ["env=prod", "job=api"]);
-        assert_eq!((first.last_scrape.as_str(), first.duration.as_str()), ("4s ago", "15ms"));
+        assert_eq!(
+            (first.last_scrape.as_str(), first.duration.as_str()),
+            ("4s ago", "15ms")
+        );
         assert_eq!(first.badge_class(), "badge up");
         let never = &jobs[0].rows[1];
-        assert_eq!((never.last_scrape.as_str(), never.duration.as_str()), ("never", ""));
+        assert_eq!(
+            (never.last_scrape.as_str(), never.duration.as_str()),
+            ("never", "")
+        );
         assert_eq!(never.badge_class(), "badge unknown");
         let db = &jobs[1].rows[0];
         assert_eq!(db.last_scrape, "10 minutes ago");
@@ -158,11 +183,26 @@ mod tests {
 
     #[test]
     fn unhealthy_only_keeps_down_and_unscraped_rows_and_drops_empty_jobs() {
-        let all_up = vec![target("ok", "http://o:1/x", TargetHealth::Up, "2023-11-14T22:13:16Z")];
+        let all_up = vec![target(
+            "ok",
+            "http://o:1/x",
+            TargetHealth::Up,
+            "2023-11-14T22:13:16Z",
+        )];
         assert!(by_job(&all_up, true, NOW).is_empty());
         let jobs = by_job(&sample(), true, NOW);
-        let urls: Vec<&str> = jobs.iter().flat_map(|j| &j.rows).map(|r| r.url.as_str()).collect();
-        assert_eq!(urls, ["http://b:1/debug/pprof/heap", "http://d:1/debug/pprof/heap"]);
-        assert_eq!(jobs[0].summary, "1/2 up", "the summary counts every endpoint");
+        let urls: Vec<&str> = jobs
+            .iter()
+            .flat_map(|j| &j.rows)
+            .map(|r| r.url.as_str())
+            .collect();
+        assert_eq!(
+            urls,
+            ["http://b:1/debug/pprof/heap", "http://d:1/debug/pprof/heap"]
+        );
+        assert_eq!(
+            jobs[0].summary, "1/2 up",
+            "the summary counts every endpoint"
+        );
     }
 }

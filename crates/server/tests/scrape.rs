@@ -71,7 +71,11 @@ impl Server {
 
     /// Waits until `done` holds for the targets list; fails with the list after
     /// [`DEADLINE`].
-    async fn wait_for(&self, what: &str, done: impl Fn(&[ScrapeTarget]) -> bool) -> Vec<ScrapeTarget> {
+    async fn wait_for(
+        &self,
+        what: &str,
+        done: impl Fn(&[ScrapeTarget]) -> bool,
+    ) -> Vec<ScrapeTarget> {
         let start = Instant::now();
         loop {
             let list = self.targets().await;
@@ -199,7 +203,9 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
     ]));
     let initial = server.targets().await;
     assert_eq!(initial.len(), 6, "{initial:#?}");
-    assert!(initial.iter().all(|t| t.health == TargetHealth::Unknown && t.last_scrape == "0001-01-01T00:00:00Z"));
+    assert!(initial
+        .iter()
+        .all(|t| t.health == TargetHealth::Unknown && t.last_scrape == "0001-01-01T00:00:00Z"));
 
     let list = server
         .wait_for("every target scraped, the heap three times", |l| {
@@ -210,21 +216,34 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
     let down = |suffix: &str, reason: &str| {
         let t = by_url(&list, suffix);
         assert_eq!(t.health, TargetHealth::Down, "{t:#?}");
-        assert!(t.last_error.contains(reason), "{suffix}: {:?} should say {reason}", t.last_error);
+        assert!(
+            t.last_error.contains(reason),
+            "{suffix}: {:?} should say {reason}",
+            t.last_error
+        );
     };
-    down("/fail", "server returned HTTP status 500 Internal Server Error");
+    down(
+        "/fail",
+        "server returned HTTP status 500 Internal Server Error",
+    );
     down("/hang", "timeout");
     down("/garbage", "unparseable profile");
     down(&format!("{refused}/debug/pprof/heap"), "onnect");
     let cpu = by_url(&list, "/debug/pprof/profile?seconds=1");
-    assert_eq!((cpu.health, cpu.last_error.as_str()), (TargetHealth::Up, ""));
+    assert_eq!(
+        (cpu.health, cpu.last_error.as_str()),
+        (TargetHealth::Up, "")
+    );
     assert_eq!(cpu.job, "good");
     assert_eq!(cpu.labels["env"], "test");
     assert_eq!(cpu.labels["job"], "good");
     assert_eq!(cpu.labels["instance"], good);
     assert_eq!(cpu.discovered_labels["__name__"], "shop");
     assert!(cpu.last_scrape.ends_with('Z') && !cpu.last_scrape.starts_with("0001"));
-    assert_eq!(by_url(&list, &format!("{good}/debug/pprof/heap")).health, TargetHealth::Up);
+    assert_eq!(
+        by_url(&list, &format!("{good}/debug/pprof/heap")).health,
+        TargetHealth::Up
+    );
 
     // Stop scraping, then compare what was stored with what was served.
     if let Some(jobs) = server.jobs.take() {
@@ -233,15 +252,29 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
     let apps = server.apps().await;
     assert!(apps.contains(&"shop.cpu".to_string()), "{apps:?}");
     assert!(apps.contains(&"shop.alloc_space".to_string()), "{apps:?}");
-    assert!(!apps.iter().any(|a| a.starts_with("broken") || a.starts_with("gone")), "{apps:?}");
+    assert!(
+        !apps
+            .iter()
+            .any(|a| a.starts_with("broken") || a.starts_with("gone")),
+        "{apps:?}"
+    );
     let cpu_total = server.total("shop.cpu").await;
-    assert!(cpu_total >= 7 && cpu_total % 7 == 0, "cpu ticks {cpu_total}");
+    assert!(
+        cpu_total >= 7 && cpu_total % 7 == 0,
+        "cpu ticks {cpu_total}"
+    );
     // alloc_space is cumulative: 100, 200, 300, … were served; each scrape after the first
     // stores the 100 bytes allocated since the previous one (the first only primes).
     let alloc = server.total("shop.alloc_space").await;
     let served = heap_served.load(Ordering::SeqCst);
-    assert!(alloc >= 100 && alloc % 100 == 0, "alloc_space ticks {alloc}");
-    assert!(alloc <= 100 * (served - 1), "{alloc} > 100 × ({served} - 1): not deltas");
+    assert!(
+        alloc >= 100 && alloc % 100 == 0,
+        "alloc_space ticks {alloc}"
+    );
+    assert!(
+        alloc <= 100 * (served - 1),
+        "{alloc} > 100 × ({served} - 1): not deltas"
+    );
 }
 
 /// `tests/e2e/pull_target.cjs` under node, killed when dropped.
@@ -306,7 +339,10 @@ async fn a_node_program_with_the_express_pull_middleware_is_scraped() {
             l.len() == 2 && l.iter().all(|t| t.health == TargetHealth::Up)
         })
         .await;
-    assert!(list[0].url.ends_with("/debug/pprof/profile?seconds=1"), "{list:#?}");
+    assert!(
+        list[0].url.ends_with("/debug/pprof/profile?seconds=1"),
+        "{list:#?}"
+    );
     assert!(list[1].url.ends_with("/debug/pprof/heap"), "{list:#?}");
     let start = Instant::now();
     let apps = loop {
@@ -321,10 +357,17 @@ async fn a_node_program_with_the_express_pull_middleware_is_scraped() {
     // (`objects`, `space`): every type is kept, under its own name.
     assert_eq!(
         apps,
-        ["node.pull.objects", "node.pull.sample", "node.pull.space", "node.pull.wall"]
+        [
+            "node.pull.objects",
+            "node.pull.sample",
+            "node.pull.space",
+            "node.pull.wall"
+        ]
     );
     assert!(server.total("node.pull.wall").await > 0);
-    let (_, labels) = server.get("/label-values?label=region&query=node.pull.wall%7B%7D").await;
+    let (_, labels) = server
+        .get("/label-values?label=region&query=node.pull.wall%7B%7D")
+        .await;
     assert_eq!(labels, json!(["local"]));
     let (_, body) = server.get("/api/apps").await;
     let wall = body

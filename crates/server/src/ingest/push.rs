@@ -14,8 +14,8 @@ use cinder_profile::pprof::{
 use cinder_profile::selector::{SeriesKey, NAME_LABEL};
 
 use super::body::decode_error;
-use super::upload::og_write;
 use super::params::IngestParams;
+use super::upload::og_write;
 use super::{Limits, EXEMPLAR_LABELS};
 use crate::base::time::UnixSecs;
 use crate::base::Window;

@@ -275,6 +275,9 @@ mod tests {
         .writes(&tiny)
         .unwrap_err();
         assert!(matches!(e, IngestError::TooLarge(_)), "{e:?}");
-        assert_eq!(AppError::from(e).to_string().split(':').next(), Some("request body too large"));
+        assert_eq!(
+            AppError::from(e).to_string().split(':').next(),
+            Some("request body too large")
+        );
     }
 }

@@ -77,7 +77,10 @@ async fn run(state: AppState, client: Client, ep: Endpoint, target: Arc<TargetSt
 /// pinned to absolute time (as the original's `Target.offset`).
 fn phase(ep: &Endpoint, now: SystemTime) -> Duration {
     let interval = ep.interval.as_nanos().max(1);
-    let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
+    let now = now
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_nanos();
     let mut h = DefaultHasher::new();
     (&ep.job, &ep.url, &ep.key).hash(&mut h);
     let offset = u128::from(h.finish()) % interval;
@@ -158,13 +161,16 @@ mod tests {
             assert!(p <= ep.interval, "{p:?}");
             // Asked 3 s later, the same slot is 3 s closer (modulo the interval).
             let later = phase(ep, t0 + Duration::from_secs(3));
-            let expected = (p + ep.interval - Duration::from_secs(3)).as_nanos()
-                % ep.interval.as_nanos();
+            let expected =
+                (p + ep.interval - Duration::from_secs(3)).as_nanos() % ep.interval.as_nanos();
             assert_eq!(later.as_nanos() % ep.interval.as_nanos(), expected);
             offsets.push(p);
         }
         offsets.sort();
         offsets.dedup();
-        assert!(offsets.len() > 1, "endpoints spread over the interval: {offsets:?}");
+        assert!(
+            offsets.len() > 1,
+            "endpoints spread over the interval: {offsets:?}"
+        );
     }
 }

@@ -76,7 +76,11 @@ impl Client {
             .header(USER_AGENT, AGENT)
             .body(Empty::new())
             .map_err(|e| ScrapeError::Url(format!("{url}: {e}")))?;
-        let resp = self.inner.request(req).await.map_err(|e| connect_error(&e))?;
+        let resp = self
+            .inner
+            .request(req)
+            .await
+            .map_err(|e| connect_error(&e))?;
         let status = resp.status();
         if status != hyper::StatusCode::OK {
             return Err(ScrapeError::Status(status.to_string()));

@@ -11,7 +11,7 @@ use std::time::Duration;
 use cinder_profile::pprof::{Aggregation, SampleTypeConfig, SampleTypeConfigs};
 use cinder_profile::selector::SeriesKey;
 
-use super::config::{ProfileConfig, SampleTypeConfig as SampleTypeEntry, ScrapeConfig, Scheme};
+use super::config::{ProfileConfig, SampleTypeConfig as SampleTypeEntry, Scheme, ScrapeConfig};
 
 /// Spy name of scraped profiles when the static config names none.
 pub const DEFAULT_SPY_NAME: &str = "scrape";
@@ -296,10 +296,7 @@ fn builtin(name: &str, interval: Duration, timeout: Duration) -> Option<Profile>
         path: path.into(),
         params,
         sample_types: SampleTypeConfigs(
-            types
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
+            types.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
         ),
     })
 }
@@ -315,7 +312,9 @@ fn app_name(application: &str) -> Result<String, String> {
     let app = application.trim();
     match SeriesKey::parse(app) {
         Ok(k) if k.app == app && k.labels.is_empty() => Ok(app.to_string()),
-        Ok(_) => Err(format!("application {app:?} is not a valid application name")),
+        Ok(_) => Err(format!(
+            "application {app:?} is not a valid application name"
+        )),
         Err(e) => Err(format!("application {app:?}: {e}")),
     }
 }

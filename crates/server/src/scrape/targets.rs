@@ -192,6 +192,10 @@ mod tests {
         assert_eq!(after[1].last_error, "connection refused");
         two.report(at, Duration::from_millis(3), Ok(()));
         assert_eq!(two.health(), TargetHealth::Up);
-        assert_eq!(targets.list()[1].last_error, "", "a good scrape clears the error");
+        assert_eq!(
+            targets.list()[1].last_error,
+            "",
+            "a good scrape clears the error"
+        );
     }
 }

@@ -35,7 +35,10 @@ fn defaults_scrape_cpu_over_the_interval_and_the_heap() {
     );
     let cpu = &eps[0];
     assert!(cpu.profile.spans_time() && !eps[1].profile.spans_time());
-    assert_eq!(cpu.key.normalized(), "shop{env=test,instance=127.0.0.1:9000,job=node}");
+    assert_eq!(
+        cpu.key.normalized(),
+        "shop{env=test,instance=127.0.0.1:9000,job=node}"
+    );
     assert_eq!(cpu.spy_name, DEFAULT_SPY_NAME);
     assert_eq!(cpu.discovered_labels["__address__"], "127.0.0.1:9000");
     assert_eq!(cpu.discovered_labels["__name__"], "shop");
@@ -43,7 +46,10 @@ fn defaults_scrape_cpu_over_the_interval_and_the_heap() {
     let heap = &eps[1].profile.sample_types.0;
     assert!(heap["alloc_space"].cumulative && !heap["inuse_space"].cumulative);
     assert_eq!(heap["inuse_space"].aggregation, Aggregation::Average);
-    assert_eq!((cpu.interval, cpu.timeout), (Duration::from_secs(10), Duration::from_secs(15)));
+    assert_eq!(
+        (cpu.interval, cpu.timeout),
+        (Duration::from_secs(10), Duration::from_secs(15))
+    );
 }
 
 #[test]
@@ -89,10 +95,19 @@ fn every_builtin_profile_and_a_custom_one() {
             "https://example.com:443/debug/fgprof?seconds=5",
         ]
     );
-    assert_eq!(eps[4].profile.sample_types.0["delay"].display_name, "block_duration");
-    assert_eq!(eps[3].profile.sample_types.0["contentions"].display_name, "mutex_count");
+    assert_eq!(
+        eps[4].profile.sample_types.0["delay"].display_name,
+        "block_duration"
+    );
+    assert_eq!(
+        eps[3].profile.sample_types.0["contentions"].display_name,
+        "mutex_count"
+    );
     let custom = &eps[5].profile.sample_types.0["samples"];
-    assert_eq!((custom.display_name.as_str(), custom.aggregation), ("wall", Aggregation::Average));
+    assert_eq!(
+        (custom.display_name.as_str(), custom.aggregation),
+        ("wall", Aggregation::Average)
+    );
     assert!(eps.iter().all(|e| e.spy_name == "gospy"));
 }
 
@@ -107,25 +122,48 @@ fn a_custom_entry_overrides_a_builtin_field_by_field() {
                 ..ProfileConfig::default()
             },
         );
-        j.static_configs[0].labels.insert("job".into(), "mine".into());
+        j.static_configs[0]
+            .labels
+            .insert("job".into(), "mine".into());
     });
     let eps = endpoints(&[j]).unwrap();
     assert_eq!(eps[0].url, "http://127.0.0.1:9000/debug/pprof/heap?gc=1");
-    assert_eq!(eps[0].profile.sample_types.0.len(), 4, "built-in sample types kept");
+    assert_eq!(
+        eps[0].profile.sample_types.0.len(),
+        4,
+        "built-in sample types kept"
+    );
     assert_eq!(eps[0].key.labels["job"], "mine", "configured labels win");
 }
 
 #[test]
 fn mistakes_name_the_job_and_the_reason() {
     let cases: Vec<(ScrapeConfig, &str)> = vec![
-        (job(|j| j.enabled_profiles = vec!["gpu".into()]), "\"gpu\" is neither built in"),
-        (job(|j| j.static_configs[0].application = String::new()), "application"),
-        (job(|j| j.static_configs[0].application = "a b".into()), "application"),
-        (job(|j| j.static_configs[0].targets = vec!["http://x:1".into()]), "host:port"),
-        (job(|j| j.scrape_interval = HumanDuration(Duration::ZERO)), "scrape-interval"),
+        (
+            job(|j| j.enabled_profiles = vec!["gpu".into()]),
+            "\"gpu\" is neither built in",
+        ),
+        (
+            job(|j| j.static_configs[0].application = String::new()),
+            "application",
+        ),
+        (
+            job(|j| j.static_configs[0].application = "a b".into()),
+            "application",
+        ),
+        (
+            job(|j| j.static_configs[0].targets = vec!["http://x:1".into()]),
+            "host:port",
+        ),
+        (
+            job(|j| j.scrape_interval = HumanDuration(Duration::ZERO)),
+            "scrape-interval",
+        ),
         (
             job(|j| {
-                j.static_configs[0].labels.insert("bad key".into(), "v".into());
+                j.static_configs[0]
+                    .labels
+                    .insert("bad key".into(), "v".into());
             }),
             "label name",
         ),
@@ -164,7 +202,10 @@ fn mistakes_name_the_job_and_the_reason() {
     for (config, expected) in cases {
         let e = endpoints(&[config]).unwrap_err();
         assert!(e.to_string().contains("job \"node\""), "{e}");
-        assert!(e.to_string().contains(expected), "{e} should say {expected}");
+        assert!(
+            e.to_string().contains(expected),
+            "{e} should say {expected}"
+        );
     }
     let twice = endpoints(&[job(|_| {}), job(|_| {})]).unwrap_err();
     assert_eq!(twice, PlanError::DuplicateJob("node".into()));
