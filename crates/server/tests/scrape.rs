@@ -195,6 +195,13 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
             "static-configs": [{ "application": "broken", "targets": [good] }]
         },
         {
+            "job-name": "tls",
+            "scheme": "https",
+            "scrape-interval": "1s",
+            "enabled-profiles": ["mem"],
+            "static-configs": [{ "application": "plain", "targets": [good] }]
+        },
+        {
             "job-name": "refused",
             "scrape-interval": "1s",
             "enabled-profiles": ["mem"],
@@ -202,7 +209,7 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
         }
     ]));
     let initial = server.targets().await;
-    assert_eq!(initial.len(), 6, "{initial:#?}");
+    assert_eq!(initial.len(), 7, "{initial:#?}");
     assert!(initial
         .iter()
         .all(|t| t.health == TargetHealth::Unknown && t.last_scrape == "0001-01-01T00:00:00Z"));
@@ -229,6 +236,11 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
     down("/hang", "timeout");
     down("/garbage", "unparseable profile");
     down(&format!("{refused}/debug/pprof/heap"), "onnect");
+    // An https job against a plain HTTP server: the TLS handshake fails.
+    let tls = list.iter().find(|t| t.job == "tls").unwrap();
+    assert!(tls.url.starts_with("https://"), "{tls:#?}");
+    assert_eq!(tls.health, TargetHealth::Down, "{tls:#?}");
+    assert!(tls.last_error.contains("Connect"), "{:?}", tls.last_error);
     let cpu = by_url(&list, "/debug/pprof/profile?seconds=1");
     assert_eq!(
         (cpu.health, cpu.last_error.as_str()),
