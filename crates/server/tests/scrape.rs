@@ -18,6 +18,7 @@ use axum::Router;
 use cinder_profile::api::{ScrapeTarget, TargetHealth};
 use cinder_profile::pprof::{encode, EncodeOptions};
 use cinder_profile::Tree;
+use cinder_server::ingest::Limits;
 use cinder_server::jobs::{Jobs, JobsConfig};
 use cinder_server::scrape::ScrapeConfig;
 use cinder_server::store::Store;
@@ -25,6 +26,9 @@ use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
+
+/// Size of the `/big` answer, over the test server's body limit.
+const BIG: usize = 64 * 1024;
 
 /// How long a test waits for scrapes to happen before it fails.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -37,9 +41,13 @@ struct Server {
 
 impl Server {
     fn start(configs: Value) -> Server {
+        Server::with_settings(configs, Settings::default())
+    }
+
+    fn with_settings(configs: Value, settings: Settings) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(Store::open(dir.path()).unwrap());
-        let state = AppState::new(Assets::Missing, store, Settings::default());
+        let state = AppState::new(Assets::Missing, store, settings);
         let scrape: Vec<ScrapeConfig> = serde_json::from_value(configs).unwrap();
         let jobs = Jobs::start(
             &state,
@@ -154,7 +162,8 @@ async fn local_target(heap_served: Arc<AtomicU64>) -> String {
                 "late"
             }),
         )
-        .route("/garbage", get(|| async { "<html>not a profile</html>" }));
+        .route("/garbage", get(|| async { "<html>not a profile</html>" }))
+        .route("/big", get(|| async { vec![b'x'; BIG] }));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap().to_string();
     tokio::spawn(async move { axum::serve(listener, router).await });
@@ -179,37 +188,51 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
     let good = local_target(Arc::clone(&heap_served)).await;
     let refused = closed_port();
     let custom = |path: &str| json!({ "path": path });
-    let mut server = Server::start(json!([
-        {
-            "job-name": "good",
-            "scrape-interval": "1s",
-            "scrape-timeout": "2s",
-            "static-configs": [{ "application": "shop", "targets": [good], "labels": { "env": "test" } }]
-        },
-        {
-            "job-name": "bad",
-            "scrape-interval": "1s",
-            "scrape-timeout": "1s",
-            "enabled-profiles": ["fail", "hang", "garbage"],
-            "profiles": { "fail": custom("/fail"), "hang": custom("/hang"), "garbage": custom("/garbage") },
-            "static-configs": [{ "application": "broken", "targets": [good] }]
-        },
-        {
-            "job-name": "tls",
-            "scheme": "https",
-            "scrape-interval": "1s",
-            "enabled-profiles": ["mem"],
-            "static-configs": [{ "application": "plain", "targets": [good] }]
-        },
-        {
-            "job-name": "refused",
-            "scrape-interval": "1s",
-            "enabled-profiles": ["mem"],
-            "static-configs": [{ "application": "gone", "targets": [refused] }]
-        }
-    ]));
+    let limits = Limits {
+        max_body: BIG / 4,
+        ..Limits::default()
+    };
+    let settings = Settings {
+        limits,
+        ..Settings::default()
+    };
+    let mut server = Server::with_settings(
+        json!([
+            {
+                "job-name": "good",
+                "scrape-interval": "1s",
+                "scrape-timeout": "2s",
+                "static-configs": [{ "application": "shop", "targets": [good], "labels": { "env": "test" } }]
+            },
+            {
+                "job-name": "bad",
+                "scrape-interval": "1s",
+                "scrape-timeout": "1s",
+                "enabled-profiles": ["fail", "hang", "garbage", "big"],
+                "profiles": {
+                    "fail": custom("/fail"), "hang": custom("/hang"), "garbage": custom("/garbage"),
+                    "big": custom("/big")
+                },
+                "static-configs": [{ "application": "broken", "targets": [good] }]
+            },
+            {
+                "job-name": "tls",
+                "scheme": "https",
+                "scrape-interval": "1s",
+                "enabled-profiles": ["mem"],
+                "static-configs": [{ "application": "plain", "targets": [good] }]
+            },
+            {
+                "job-name": "refused",
+                "scrape-interval": "1s",
+                "enabled-profiles": ["mem"],
+                "static-configs": [{ "application": "gone", "targets": [refused] }]
+            }
+        ]),
+        settings,
+    );
     let initial = server.targets().await;
-    assert_eq!(initial.len(), 7, "{initial:#?}");
+    assert_eq!(initial.len(), 8, "{initial:#?}");
     assert!(initial
         .iter()
         .all(|t| t.health == TargetHealth::Unknown && t.last_scrape == "0001-01-01T00:00:00Z"));
@@ -235,6 +258,10 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
     );
     down("/hang", "timeout");
     down("/garbage", "unparseable profile");
+    down(
+        "/big",
+        "body too large: the body is larger than 16384 bytes",
+    );
     down(&format!("{refused}/debug/pprof/heap"), "onnect");
     // An https job against a plain HTTP server: the TLS handshake fails.
     let tls = list.iter().find(|t| t.job == "tls").unwrap();
