@@ -238,14 +238,14 @@ fn entry(units: &str, name: &str, avg: bool, cumulative: bool, sampled: bool) ->
     }
 }
 
-/// The original's default profiles. The CPU profile spans the scrape interval
-/// (`seconds=N`), shortened to end before the timeout.
+/// The original's default profiles, paths and sample-type names. The CPU profile spans
+/// the scrape interval (`seconds=N`), shortened to end before the timeout.
 fn builtin(name: &str, interval: Duration, timeout: Duration) -> Option<Profile> {
     let (path, types): (&str, Vec<(&str, SampleTypeConfig)>) = match name {
-        "cpu" => (
-            "/debug/pprof/profile",
-            vec![("samples", entry("samples", "cpu", false, false, true))],
-        ),
+        // Named as uploads are (`cinder_profile::pprof::resolve`): Go's `cpu` nanoseconds
+        // become `.cpu` (exact), its `samples` count `.samples`; the original stored the
+        // count as `.cpu`, which `profiles: {cpu: {sample-types: …}}` can still ask for.
+        "cpu" => ("/debug/pprof/profile", Vec::new()),
         "mem" => (
             "/debug/pprof/heap",
             vec![
