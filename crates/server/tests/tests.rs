@@ -4,6 +4,7 @@
 //! - `api`: the data API over HTTP (ingest formats and errors, render shapes);
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
 //! - `http`: request in, response out through `app()` without a socket;
+//! - `layers`: base/ and store/ import nothing above them; no import cycles;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
@@ -19,6 +20,7 @@ mod binary;
 mod binary_memory;
 mod coarse;
 mod http;
+mod layers;
 mod limits;
 mod store;
 mod store_v1;
