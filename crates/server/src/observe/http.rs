@@ -19,9 +19,7 @@ use axum::response::Response;
 use futures_util::StreamExt;
 use metrics::{counter, histogram};
 
-use super::{
-    INGEST_BYTES, INGEST_DURATION, LOGIN_FAILURES, QUERIES, QUERY_DURATION, UPLOADS,
-};
+use super::{INGEST_BYTES, INGEST_DURATION, LOGIN_FAILURES, QUERIES, QUERY_DURATION, UPLOADS};
 use crate::ingest::params::BodyFormat;
 
 /// What a route's requests count as.
@@ -117,7 +115,10 @@ fn counting_body(req: Request) -> (Request, Arc<AtomicU64>) {
             tally.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         }
     });
-    (Request::from_parts(parts, Body::from_stream(stream)), received)
+    (
+        Request::from_parts(parts, Body::from_stream(stream)),
+        received,
+    )
 }
 
 /// The app middleware: one debug line per request, after its answer.
@@ -141,7 +142,16 @@ pub async fn log_request(req: Request, next: Next) -> Response {
 
 /// Parts of a query parameter's name that mark its value as a credential.
 const SECRET_NAMES: &[&str] = &[
-    "key", "token", "pass", "secret", "auth", "jwt", "session", "cookie", "credential", "sig",
+    "key",
+    "token",
+    "pass",
+    "secret",
+    "auth",
+    "jwt",
+    "session",
+    "cookie",
+    "credential",
+    "sig",
 ];
 
 /// The path and query of `uri`, with the values of credential-like query parameters

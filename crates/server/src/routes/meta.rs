@@ -27,7 +27,10 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<impl IntoRe
     let store = state.store();
     let body = super::blocking(move || Ok(observe::render(&store)?)).await?;
     Ok((
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         body,
     ))
 }
