@@ -9,6 +9,7 @@
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
 //! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
+//! - `observe`: `GET /metrics` parses as Prometheus text and its counters follow requests;
 //! - `store`: the embedded store through its public API;
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
@@ -22,5 +23,6 @@ mod coarse;
 mod http;
 mod layers;
 mod limits;
+mod observe;
 mod store;
 mod store_v1;
