@@ -71,6 +71,13 @@ impl Server {
         (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
     }
 
+    async fn text(&self, uri: &str) -> String {
+        let req = Request::get(uri).body(Body::empty()).unwrap();
+        let resp = app(self.state.clone()).oneshot(req).await.unwrap();
+        let body = resp.into_body().collect().await.unwrap().to_bytes();
+        String::from_utf8_lossy(&body).into_owned()
+    }
+
     async fn targets(&self) -> Vec<ScrapeTarget> {
         let (status, body) = self.get("/targets").await;
         assert_eq!(status, 200);
@@ -283,6 +290,14 @@ async fn bad_targets_are_down_with_their_reason_while_a_good_one_is_stored() {
         by_url(&list, &format!("{good}/debug/pprof/heap")).health,
         TargetHealth::Up
     );
+    let metrics = server.text("/metrics").await;
+    for line in [
+        r#"cinder_scrapes_total{job="good",result="ok"}"#,
+        r#"cinder_scrapes_total{job="bad",result="error"}"#,
+        r#"cinder_scrape_duration_seconds_count{job="refused"}"#,
+    ] {
+        assert!(metrics.contains(line), "/metrics lacks {line}:\n{metrics}");
+    }
 
     // Stop scraping, then compare what was stored with what was served.
     if let Some(jobs) = server.jobs.take() {

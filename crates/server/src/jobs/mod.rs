@@ -1,5 +1,6 @@
-//! Background work, in one place: self-profiling, retention and scraping (pull mode). Jobs start once the server's state exists and write through its write
-//! queue, like uploads; [`Jobs::stop`] ends them at shutdown.
+//! Background work, in one place: self-profiling, retention, the metrics recorder's upkeep
+//! and scraping (pull mode). Jobs start once the server's state exists and write through
+//! its write queue, like uploads; [`Jobs::stop`] ends them at shutdown.
 
 pub mod retention;
 pub mod scrape;
@@ -45,6 +46,7 @@ impl Jobs {
             tasks.push(tokio::spawn(retention::run(state.store(), retention)));
         }
         tasks.extend(scrape::start(state, &config.scrape));
+        tasks.push(tokio::spawn(crate::observe::upkeep()));
         Jobs { stop, tasks }
     }
 

@@ -3,7 +3,8 @@
 //! offset, so targets spread over the interval and keep their slot across restarts).
 //! Each scrape is fetched within its timeout and the upload limits, turned into writes by
 //! ingestion's typed entry point, and written through the write queue like an upload; its
-//! outcome becomes the endpoint's health on `/targets`. A failing endpoint only marks
+//! outcome becomes the endpoint's health on `/targets` and is counted in the scrape
+//! metrics (`cinder_scrapes_total`, `cinder_scrape_duration_seconds`, by job). A failing endpoint only marks
 //! itself down.
 //!
 //! Per endpoint the loop keeps only the last body of a snapshot profile (heap, mutex,
@@ -21,6 +22,7 @@ use tokio::time::MissedTickBehavior;
 use crate::base::clock::unix_now;
 use crate::base::Window;
 use crate::ingest::{Payload, PprofPayload, Upload};
+use crate::observe;
 use crate::scrape::fetch::Client;
 use crate::scrape::{endpoints, Endpoint, ScrapeConfig, ScrapeError, TargetState};
 use crate::store::SeriesMeta;
@@ -61,8 +63,10 @@ async fn run(state: AppState, client: Client, ep: Endpoint, target: Arc<TargetSt
         let started = SystemTime::now();
         let clock = Instant::now();
         let outcome = scrape_once(&state, &client, &ep, &mut previous).await;
+        let took = clock.elapsed();
         let was = target.health();
-        target.report(started, clock.elapsed(), outcome.as_ref().map(|_| ()));
+        target.report(started, took, outcome.as_ref().map(|_| ()));
+        record(&ep.job, outcome.is_ok(), took);
         match &outcome {
             Err(e) if was != cinder_profile::api::TargetHealth::Down => {
                 tracing::warn!(job = %ep.job, url = %ep.url, error = %e, "scrape failed");
@@ -71,6 +75,14 @@ async fn run(state: AppState, client: Client, ep: Endpoint, target: Arc<TargetSt
             Ok(n) => tracing::debug!(job = %ep.job, url = %ep.url, writes = n, "scraped"),
         }
     }
+}
+
+/// Counts the scrape in `cinder_scrapes_total` and `cinder_scrape_duration_seconds`.
+fn record(job: &str, ok: bool, took: Duration) {
+    let result = if ok { "ok" } else { "error" };
+    metrics::counter!(observe::SCRAPES, "job" => job.to_string(), "result" => result).increment(1);
+    metrics::histogram!(observe::SCRAPE_DURATION, "job" => job.to_string())
+        .record(took.as_secs_f64());
 }
 
 /// Time until the endpoint's next slot: its hash picks an offset within the interval,
