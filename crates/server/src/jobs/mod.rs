@@ -14,12 +14,14 @@ use tokio::task::JoinHandle;
 use crate::AppState;
 
 /// What to run in the background.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct JobsConfig {
     /// Profile the server itself, one profile per period (`None`: off).
     pub self_profiling: Option<Duration>,
     /// Delete data older than this (`None`: keep everything).
     pub retention: Option<Duration>,
+    /// Pull mode: the `scrape-configs` jobs of the config file (not started yet).
+    pub scrape: Vec<crate::scrape::config::ScrapeConfig>,
 }
 
 /// The running jobs.

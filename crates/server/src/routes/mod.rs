@@ -89,6 +89,7 @@ fn data_routes(t: &mut Table<'_>) {
         apps::apps_delete,
     );
     t.add(Verb::Any, "/build", api(Access::Any), meta::build);
+    t.add(Verb::Get, "/config", api(Access::Any), meta::config);
 }
 
 /// Open routes: health, the session, sign-in, sign-out and sign-up.
