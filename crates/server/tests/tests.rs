@@ -3,6 +3,7 @@
 //! - `averages`: averaged series do not depend on how uploads fall on the 10 s grid;
 //! - `api`: the data API over HTTP (ingest formats and errors, render shapes);
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
+//! - `config`: the configuration layers (flags, env vars, server.yml) and their errors;
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
@@ -18,6 +19,7 @@ mod averages;
 mod binary;
 mod binary_memory;
 mod coarse;
+mod config;
 mod http;
 mod limits;
 mod store;

@@ -106,6 +106,7 @@ impl Args for ServerArgs {
         let config = Arg::new(CONFIG_ARG)
             .long(CONFIG_ARG)
             .env(CONFIG_ENV)
+            .hide_env_values(true)
             .value_name("FILE")
             .help(format!(
                 "YAML config file (the original's server.yml keys). Default: {DEFAULT_CONFIG_FILE}, read only if it exists"

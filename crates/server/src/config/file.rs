@@ -25,11 +25,13 @@ use crate::scrape::config::ScrapeConfig;
 pub struct FileConfig {
     pub api_bind_addr: Option<Val<BindAddr>>,
     pub storage_path: Option<Val<PathBuf>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ui_dir: Option<Val<PathBuf>>,
     pub log_level: Option<Val<LogLevel>>,
     pub log_format: Option<Val<LogFormat>>,
     pub max_nodes_render: Option<Val<i64>>,
     pub retention: Option<Val<HumanDuration>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retention_levels: Option<LevelAges>,
     pub retention_max_size: Option<Val<ByteSize>>,
     pub max_ingest_body: Option<Val<ByteSize>>,
@@ -38,6 +40,7 @@ pub struct FileConfig {
     pub no_self_profiling: Option<Val<bool>>,
     pub self_profiling_period: Option<Val<HumanDuration>>,
     pub auth: AuthFile,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scrape_configs: Option<Vec<ScrapeConfig>>,
     #[serde(skip_serializing)]
     pub remote_write: Option<Unsupported>,
@@ -100,6 +103,7 @@ pub struct AuthFile {
     pub internal: InternalFile,
     pub ingestion: IngestionFile,
     pub signup_default_role: Option<Val<Role>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt_secret: Option<Val<Secret>>,
     pub login_maximum_lifetime_days: Option<Val<u32>>,
     pub cookie_same_site: Option<Val<SameSite>>,
@@ -147,10 +151,46 @@ pub struct IngestionFile {
 pub struct Unsupported;
 
 impl<'de> Deserialize<'de> for Unsupported {
-    fn deserialize<D: Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
-        Err(de::Error::custom(
-            "not supported by Cinder (remove it; see README, Configuration)",
-        ))
+    /// Refuses whatever the value is. The deserializer is asked for the value first, so
+    /// the error carries the key's path, line and column.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn refuse<E: de::Error>() -> Result<Unsupported, E> {
+            Err(E::custom(
+                "not supported by Cinder (remove it; see README, Configuration)",
+            ))
+        }
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Unsupported;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("nothing: this key is not supported by Cinder")
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Unsupported, E> {
+                refuse()
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Unsupported, E> {
+                refuse()
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Unsupported, E> {
+                refuse()
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Unsupported, E> {
+                refuse()
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<Unsupported, E> {
+                refuse()
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Unsupported, E> {
+                refuse()
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Unsupported, A::Error> {
+                refuse()
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Unsupported, A::Error> {
+                refuse()
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
