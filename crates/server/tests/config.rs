@@ -280,3 +280,32 @@ fn printing_the_configuration_redacts_secrets() {
     assert_eq!(again.bind, c.bind);
     assert_eq!(again.settings.limits, c.settings.limits);
 }
+
+#[tokio::test]
+async fn get_config_shows_the_effective_configuration_without_secrets() {
+    use axum::body::Body;
+    use axum::http::Request;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let c = load(
+        &["--auth.jwt-secret", "flag-jwt", "--max-nodes-render", "77"],
+        &[("PYROSCOPE_AUTH_INTERNAL_ADMIN_PASSWORD", "env-pw")],
+    )
+    .unwrap();
+    let storage = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(cinder_server::store::Store::open(storage.path()).unwrap());
+    let state =
+        cinder_server::AppState::new(cinder_server::Assets::Missing, store, c.settings);
+    state.set_config_view(c.redacted_json());
+    let req = Request::get("/config").body(Body::empty()).unwrap();
+    let resp = cinder_server::app(state).oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let body = resp.into_body().collect().await.unwrap().to_bytes();
+    let text = String::from_utf8(body.to_vec()).unwrap();
+    assert!(!text.contains("flag-jwt") && !text.contains("env-pw"), "{text}");
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["max-nodes-render"], 77);
+    assert_eq!(json["auth"]["jwt-secret"], "<redacted>");
+    assert_eq!(json["auth"]["internal"]["admin"]["password"], "<redacted>");
+}
