@@ -6,6 +6,8 @@
 //! - `config`: the configuration layers (flags, env vars, server.yml) and their errors;
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
+//! - `binary_config`: the executable's configuration surface (help, config print, bad files,
+//!   JSON logs, healthcheck);
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
 //! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
@@ -17,6 +19,7 @@ mod api;
 mod auth;
 mod averages;
 mod binary;
+mod binary_config;
 mod binary_memory;
 mod coarse;
 mod config;
