@@ -4,6 +4,7 @@
 //! - `api`: the data API over HTTP (ingest formats and errors, render shapes);
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
 //! - `config`: the configuration layers (flags, env vars, server.yml) and their errors;
+//! - `deploy`: the Dockerfile, compose file and systemd unit, parsed and checked;
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `binary_config`: the executable's configuration surface (help, config print, bad files,
@@ -22,6 +23,7 @@ mod binary;
 mod binary_config;
 mod binary_memory;
 mod coarse;
+mod deploy;
 mod config;
 mod http;
 mod limits;
