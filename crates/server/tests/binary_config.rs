@@ -23,14 +23,29 @@ fn server_help_lists_every_option_with_its_env_var_and_default() {
     let out = cinder(&["server", "--help"]).output().unwrap();
     assert!(out.status.success());
     let help = String::from_utf8(out.stdout).unwrap();
-    for o in OPTIONS.iter().filter(|o| !matches!(o.kind, Kind::Hidden(_))) {
-        assert!(help.contains(&format!("--{}", o.key)), "{} in:\n{help}", o.key);
+    for o in OPTIONS
+        .iter()
+        .filter(|o| !matches!(o.kind, Kind::Hidden(_)))
+    {
+        assert!(
+            help.contains(&format!("--{}", o.key)),
+            "{} in:\n{help}",
+            o.key
+        );
         assert!(help.contains(&o.env_name()), "{} in:\n{help}", o.env_name());
         if let Some(d) = o.default {
-            assert!(help.contains(&format!("[default: {d}]")), "{} default", o.key);
+            assert!(
+                help.contains(&format!("[default: {d}]")),
+                "{} default",
+                o.key
+            );
         }
     }
-    for needle in ["--config", "PYROSCOPE_CONFIG", "flag wins over the environment"] {
+    for needle in [
+        "--config",
+        "PYROSCOPE_CONFIG",
+        "flag wins over the environment",
+    ] {
         assert!(help.contains(needle), "{needle} in:\n{help}");
     }
 }

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use clap::Parser;
 use cinder_server::config::{self, Cli, Command, Config, ConfigError, ServerArgs, Sources};
+use clap::Parser;
 
 /// The original's pull-mode tutorial config (`examples/golang-pull`), extended with the
 /// auth and retention keys of its docs; written for these tests in the same shape.
@@ -85,12 +85,11 @@ fn each_layer_wins_over_the_next_flag_env_file_default() {
     let defaults = load(&[], &[]).unwrap();
     assert_eq!(port(&defaults), 4040);
     assert_eq!(admin(&defaults), "admin");
-    assert_eq!(
-        load(&["--auth.internal.enabled=false"], &env)
+    assert!(
+        !load(&["--auth.internal.enabled=false"], &env)
             .unwrap()
             .auth
             .internal,
-        false,
         "a flag set to false wins over env true"
     );
 }
@@ -118,7 +117,10 @@ fn env_var_names_of_nested_keys_follow_the_original() {
     assert_eq!(c.settings.max_nodes_render.to_param(), 100);
     assert_eq!(c.log_format, config::LogFormat::Json);
     assert_eq!(c.settings.limits.max_body, 1 << 20);
-    assert!(!c.self_profiling, "the env var of before the table still works");
+    assert!(
+        !c.self_profiling,
+        "the env var of before the table still works"
+    );
     let empty = load(&[], &[("PYROSCOPE_API_BIND_ADDR", "")]).unwrap();
     assert_eq!(empty.bind.port(), 4040, "an empty env var is unset");
 }
@@ -155,16 +157,20 @@ fn a_wrong_type_is_an_error_naming_the_key_and_its_line() {
         "{e}"
     );
     let e = err(load_file("auth:\n  internal:\n    enabled: [true]\n"));
-    assert!(e.contains("auth.internal.enabled") && e.contains("line 3"), "{e}");
+    assert!(
+        e.contains("auth.internal.enabled") && e.contains("line 3"),
+        "{e}"
+    );
     let e = err(load_file("retention: soon\n"));
     assert!(e.contains("retention") && e.contains("line 1"), "{e}");
 }
 
 #[test]
 fn flag_and_env_values_go_through_the_files_parsers() {
-    let from_file = load_file("retention: 7d\nretention-levels: {0: 1d, 2: 30d}\nretention-max-size: 10GB\n")
-        .unwrap()
-        .retention;
+    let from_file =
+        load_file("retention: 7d\nretention-levels: {0: 1d, 2: 30d}\nretention-max-size: 10GB\n")
+            .unwrap()
+            .retention;
     let from_flags = load(
         &[
             "--retention",
@@ -186,9 +192,15 @@ fn flag_and_env_values_go_through_the_files_parsers() {
     assert_eq!(from_file.max_disk_bytes, Some(10_000_000_000));
 
     let e = err(load(&["--retention", "soon"], &[]));
-    assert!(e.contains("invalid --retention") && e.contains("soon"), "{e}");
+    assert!(
+        e.contains("invalid --retention") && e.contains("soon"),
+        "{e}"
+    );
     let e = err(load(&[], &[("PYROSCOPE_MAX_NODES_RENDER", "lots")]));
-    assert!(e.contains("PYROSCOPE_MAX_NODES_RENDER") && e.contains("lots"), "{e}");
+    assert!(
+        e.contains("PYROSCOPE_MAX_NODES_RENDER") && e.contains("lots"),
+        "{e}"
+    );
     let e = err(load(&["--auth.cookie-same-site", "sometimes"], &[]));
     assert!(e.contains("invalid --auth.cookie-same-site"), "{e}");
     let e = err(load(&["--retention-levels", "12=1d"], &[]));
@@ -206,7 +218,10 @@ fn the_originals_unimplemented_keys_are_refused_or_warned_about() {
         "{e}"
     );
     let e = err(load_file("auth:\n  google:\n    enabled: true\n"));
-    assert!(e.contains("auth.google") && e.contains("not supported"), "{e}");
+    assert!(
+        e.contains("auth.google") && e.contains("not supported"),
+        "{e}"
+    );
     let c = load_file("analytics-opt-out: true\nauth:\n  ingestion:\n    cache-ttl: 1s\n").unwrap();
     assert_eq!(
         c.ignored_keys,
@@ -295,17 +310,49 @@ async fn get_config_shows_the_effective_configuration_without_secrets() {
     .unwrap();
     let storage = tempfile::tempdir().unwrap();
     let store = std::sync::Arc::new(cinder_server::store::Store::open(storage.path()).unwrap());
-    let state =
-        cinder_server::AppState::new(cinder_server::Assets::Missing, store, c.settings);
+    let state = cinder_server::AppState::new(cinder_server::Assets::Missing, store, c.settings);
     state.set_config_view(c.redacted_json());
     let req = Request::get("/config").body(Body::empty()).unwrap();
     let resp = cinder_server::app(state).oneshot(req).await.unwrap();
     assert_eq!(resp.status(), 200);
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     let text = String::from_utf8(body.to_vec()).unwrap();
-    assert!(!text.contains("flag-jwt") && !text.contains("env-pw"), "{text}");
+    assert!(
+        !text.contains("flag-jwt") && !text.contains("env-pw"),
+        "{text}"
+    );
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(json["max-nodes-render"], 77);
     assert_eq!(json["auth"]["jwt-secret"], "<redacted>");
     assert_eq!(json["auth"]["internal"]["admin"]["password"], "<redacted>");
+}
+
+#[test]
+fn auth_switches_take_go_style_booleans() {
+    let on = load(
+        &["--auth.internal.enabled", "--auth.ingestion.enabled=1"],
+        &[],
+    )
+    .unwrap();
+    assert!(on.auth.internal && on.auth.ingestion && !on.auth.signup);
+    let off = load(&["--auth.internal.admin.create=false"], &[]).unwrap();
+    assert!(!off.auth.internal && off.auth.initial_admin.is_none());
+    let c = load(
+        &[
+            "--auth.cookie-same-site",
+            "strict",
+            "--auth.signup-default-role=agent",
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        c.auth.cookie_same_site,
+        cinder_server::auth::SameSite::Strict
+    );
+    assert_eq!(c.auth.signup_default_role, cinder_server::auth::Role::Agent);
+    let e = err(load(&["--auth.signup-default-role", "Editor"], &[]));
+    assert!(e.contains("invalid --auth.signup-default-role"), "{e}");
+    let e = err(load(&["--auth.internal.enabled=maybe"], &[]));
+    assert!(e.contains("not a boolean"), "{e}");
 }

@@ -15,7 +15,9 @@ use cinder_server::config::{self, Config, ServerArgs, Sources};
 const BIN: &str = env!("CARGO_BIN_EXE_cinder");
 
 fn repo_file(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -149,8 +151,14 @@ fn config_with(env: &BTreeMap<String, String>, flags: &[&str]) -> Config {
 #[test]
 fn the_makefile_build_recipe_is_read_as_make_runs_it() {
     let cmds = make_build_commands(&repo_file("Makefile"));
-    assert_eq!(cmds.first().map(String::as_str), Some("scripts/bootstrap.sh build"));
-    assert!(cmds.iter().any(|c| c.starts_with("cargo build --release")), "{cmds:?}");
+    assert_eq!(
+        cmds.first().map(String::as_str),
+        Some("scripts/bootstrap.sh build")
+    );
+    assert!(
+        cmds.iter().any(|c| c.starts_with("cargo build --release")),
+        "{cmds:?}"
+    );
 }
 
 #[test]
@@ -169,7 +177,10 @@ fn the_dockerfile_builds_as_make_build_and_runs_unprivileged() {
     let runs: Vec<&str> = args_of(&build[copy_all..], "RUN");
     assert_eq!(runs, make_build_commands(&repo_file("Makefile")));
     let env = env_of(build);
-    assert_eq!(env.get("TRUNK_SKIP_VERSION_CHECK").map(String::as_str), Some("true"));
+    assert_eq!(
+        env.get("TRUNK_SKIP_VERSION_CHECK").map(String::as_str),
+        Some("true")
+    );
     let workdir = args_of(build, "WORKDIR")[0];
     assert!(
         env["PATH"].contains(&format!("{workdir}/tests/e2e/node_modules/.bin")),
@@ -185,7 +196,9 @@ fn the_dockerfile_builds_as_make_build_and_runs_unprivileged() {
     assert_eq!(args_of(runtime, "EXPOSE"), ["4040"]);
     let copied = args_of(runtime, "COPY");
     assert!(
-        copied.iter().any(|c| c.starts_with("--from=build /src/target/release/cinder ")),
+        copied
+            .iter()
+            .any(|c| c.starts_with("--from=build /src/target/release/cinder ")),
         "{copied:?}"
     );
     let rt_env = env_of(runtime);
@@ -198,7 +211,10 @@ fn the_dockerfile_builds_as_make_build_and_runs_unprivileged() {
     let cmd = health[0].split_once("CMD ").expect("HEALTHCHECK … CMD").1;
     let argv = exec_form(cmd);
     let entry = exec_form(args_of(runtime, "ENTRYPOINT")[0]);
-    assert_eq!(argv[0], entry[0], "the health check runs the installed binary");
+    assert_eq!(
+        argv[0], entry[0],
+        "the health check runs the installed binary"
+    );
     let out = Command::new(BIN)
         .args(&argv[1..])
         .arg("--help")
@@ -210,7 +226,8 @@ fn the_dockerfile_builds_as_make_build_and_runs_unprivileged() {
 
 #[test]
 fn compose_turns_both_auth_switches_on_and_keeps_data_in_a_named_volume() {
-    let doc: serde_yaml_ng::Value = serde_yaml_ng::from_str(&repo_file("docker-compose.yaml")).unwrap();
+    let doc: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&repo_file("docker-compose.yaml")).unwrap();
     let services = doc["services"].as_mapping().expect("services");
     assert_eq!(services.len(), 1);
     let svc = services.values().next().unwrap();
@@ -239,9 +256,9 @@ fn compose_turns_both_auth_switches_on_and_keeps_data_in_a_named_volume() {
         .filter_map(|v| v.as_str())
         .collect();
     assert!(
-        mounts.iter().any(|m| named
+        mounts
             .iter()
-            .any(|n| *m == format!("{n}:{storage}"))),
+            .any(|m| named.iter().any(|n| *m == format!("{n}:{storage}"))),
         "no named volume at {storage}: {mounts:?} / {named:?}"
     );
     let ports: Vec<&str> = svc["ports"]
@@ -265,7 +282,9 @@ fn unit_file(text: &str) -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
             section = name.to_string();
             continue;
         }
-        let (k, v) = line.split_once('=').unwrap_or_else(|| panic!("bad line {line}"));
+        let (k, v) = line
+            .split_once('=')
+            .unwrap_or_else(|| panic!("bad line {line}"));
         out.entry(section.clone())
             .or_default()
             .entry(k.trim().to_string())
@@ -304,7 +323,10 @@ fn the_systemd_unit_is_hardened_and_its_command_line_is_valid() {
         svc.get("DynamicUser").is_some_and(|v| v == &["yes"]) || svc.contains_key("User"),
         "neither DynamicUser nor a dedicated User"
     );
-    assert!(one("RestrictAddressFamilies").contains("AF_UNIX"), "the admin socket");
+    assert!(
+        one("RestrictAddressFamilies").contains("AF_UNIX"),
+        "the admin socket"
+    );
     assert!(unit["Install"].contains_key("WantedBy"));
 
     // The command line is one the binary accepts (`config print` takes the flags of

@@ -256,24 +256,36 @@ impl FileConfig {
             ("analytics-opt-out", self.analytics_opt_out.is_some()),
             ("badger-log-level", self.badger_log_level.is_some()),
             ("badger-no-truncate", self.badger_no_truncate.is_some()),
-            ("cache-evict-threshold", self.cache_evict_threshold.is_some()),
+            (
+                "cache-evict-threshold",
+                self.cache_evict_threshold.is_some(),
+            ),
             ("cache-evict-volume", self.cache_evict_volume.is_some()),
             ("cache-dimension-size", self.cache_dimension_size.is_some()),
-            ("cache-dictionary-size", self.cache_dictionary_size.is_some()),
+            (
+                "cache-dictionary-size",
+                self.cache_dictionary_size.is_some(),
+            ),
             ("cache-segment-size", self.cache_segment_size.is_some()),
             ("cache-tree-size", self.cache_tree_size.is_some()),
             (
                 "min-free-space-percentage",
                 self.min_free_space_percentage.is_some(),
             ),
-            ("out-of-space-threshold", self.out_of_space_threshold.is_some()),
+            (
+                "out-of-space-threshold",
+                self.out_of_space_threshold.is_some(),
+            ),
             (
                 "max-nodes-serialization",
                 self.max_nodes_serialization.is_some(),
             ),
             ("sample-rate", self.sample_rate.is_some()),
             ("exemplars-retention", self.exemplars_retention.is_some()),
-            ("disable-pprof-endpoint", self.disable_pprof_endpoint.is_some()),
+            (
+                "disable-pprof-endpoint",
+                self.disable_pprof_endpoint.is_some(),
+            ),
             (
                 "enable-experimental-admin",
                 self.enable_experimental_admin.is_some(),
@@ -292,6 +304,9 @@ impl FileConfig {
                 self.auth.ingestion.cache_size.is_some(),
             ),
         ];
-        top.into_iter().filter(|(_, set)| *set).map(|(k, _)| k).collect()
+        top.into_iter()
+            .filter(|(_, set)| *set)
+            .map(|(k, _)| k)
+            .collect()
     }
 }

@@ -129,9 +129,10 @@ pub fn load<E: Fn(&str) -> Option<String>>(src: &Sources<'_, E>) -> Result<Confi
     };
     for o in options::OPTIONS {
         let var = o.env_name();
-        let found = env(&var)
-            .map(|v| (var, v))
-            .or_else(|| o.legacy_env().and_then(|l| env(l).map(|v| (l.to_string(), v))));
+        let found = env(&var).map(|v| (var, v)).or_else(|| {
+            o.legacy_env()
+                .and_then(|l| env(l).map(|v| (l.to_string(), v)))
+        });
         if let Some((var, v)) = found {
             (o.set)(&mut merged, &v).map_err(|message| ConfigError::Env { var, message })?;
         }

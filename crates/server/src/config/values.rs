@@ -180,8 +180,12 @@ impl Scalar for Role {
 impl Scalar for SameSite {
     const EXPECTING: &'static str = "Lax, Strict or None";
     fn parse(s: &str) -> Result<SameSite, String> {
-        SameSite::parse(s)
-            .ok_or_else(|| format!("{s:?} is not a SameSite value: expected {}", Self::EXPECTING))
+        SameSite::parse(s).ok_or_else(|| {
+            format!(
+                "{s:?} is not a SameSite value: expected {}",
+                Self::EXPECTING
+            )
+        })
     }
     fn show(&self) -> Shown {
         Shown::Text(self.as_str().into())
