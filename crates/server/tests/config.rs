@@ -356,3 +356,26 @@ fn auth_switches_take_go_style_booleans() {
     let e = err(load(&["--auth.internal.enabled=maybe"], &[]));
     assert!(e.contains("not a boolean"), "{e}");
 }
+
+#[test]
+fn the_readmes_sample_server_yml_is_valid() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"))
+            .unwrap();
+    let after = readme
+        .split_once("A sample `server.yml`")
+        .expect("README has the sample")
+        .1;
+    let sample = after
+        .split_once("```yaml\n")
+        .and_then(|(_, rest)| rest.split_once("```"))
+        .expect("a yaml block")
+        .0;
+    let c = load_file(sample).unwrap();
+    assert_eq!(c.log_format, config::LogFormat::Json);
+    assert_eq!(c.retention.level_max_age.len(), 2);
+    assert_eq!(c.retention.max_disk_bytes, Some(10_000_000_000));
+    assert!(c.auth.internal && c.auth.ingestion && c.auth.jwt_secret.is_none());
+    assert_eq!(c.scrape_configs.len(), 1);
+    assert!(c.ignored_keys.is_empty());
+}
