@@ -306,9 +306,16 @@ pub struct LogLevel(pub String);
 
 impl Scalar for LogLevel {
     const EXPECTING: &'static str = "a log level (error, warn, info, debug, trace) or filter";
+    /// The original's (logrus) level names are accepted too: `warning` is `warn`, `fatal`
+    /// and `panic` are `error` (otherwise `tracing` would read them as a target's name).
     fn parse(s: &str) -> Result<LogLevel, String> {
-        tracing_subscriber::EnvFilter::try_new(s)
-            .map(|_| LogLevel(s.to_string()))
+        let filter = match s.trim().to_ascii_lowercase().as_str() {
+            "warning" => "warn".to_string(),
+            "fatal" | "panic" => "error".to_string(),
+            _ => s.trim().to_string(),
+        };
+        tracing_subscriber::EnvFilter::try_new(&filter)
+            .map(|_| LogLevel(filter))
             .map_err(|e| format!("{s:?} is not {} ({e})", Self::EXPECTING))
     }
     fn show(&self) -> Shown {
@@ -434,6 +441,14 @@ mod tests {
         assert!(LevelAges::from_layer("9=1d").is_err());
         assert!(LevelAges::from_layer("x=1d").is_err());
         assert!(LevelAges::from_layer("0").is_err());
+    }
+
+    #[test]
+    fn log_levels_take_the_originals_names() {
+        assert_eq!(LogLevel::parse("warning").unwrap().0, "warn");
+        assert_eq!(LogLevel::parse("Fatal").unwrap().0, "error");
+        assert_eq!(LogLevel::parse("debug").unwrap().0, "debug");
+        assert!(LogLevel::parse("info,[").is_err());
     }
 
     #[test]
