@@ -11,6 +11,7 @@
 //! - [`query`]: time expressions, the timeline grid, compiled selectors, render reads.
 //! - [`store`]: the embedded store (fjall); the only module that knows the engine.
 //! - [`jobs`]: background work (self-profiling as `cinder.server.cpu`, retention).
+//! - [`observe`]: Prometheus metrics (`/metrics`) and the per-request log line.
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 //! - [`base`]: the ground floor: unix seconds, time expressions, the clock, `Window`, `Role`.
@@ -25,6 +26,7 @@ pub mod error;
 pub mod healthcheck;
 pub mod ingest;
 pub mod jobs;
+pub mod observe;
 pub mod query;
 pub mod routes;
 pub mod scrape;
@@ -103,6 +105,7 @@ impl AppState {
     }
 
     fn assemble(assets: Assets, store: Arc<Store>, settings: Settings, auth: Auth) -> Self {
+        observe::install();
         let queue = WriteQueue::start(Arc::clone(&store));
         let budget = MemoryBudget::new(settings.limits.max_in_flight, ingest::budget::WAIT);
         Self {
@@ -206,9 +209,9 @@ impl AppState {
     }
 }
 
-/// The complete HTTP application.
+/// The complete HTTP application, each request logged at debug level.
 pub fn app(state: AppState) -> Router {
     routes::router(&state)
         .with_state(state)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(observe::http::log_request))
 }

@@ -88,21 +88,60 @@ fn a_bad_config_file_stops_startup_naming_the_key_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("server.yml");
     std::fs::write(&file, "storage-path: ./x\napi-bind-adr: ':1'\n").unwrap();
-    let out = cinder(&["server"])
-        .env("PYROSCOPE_CONFIG", &file)
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (status, err) = exits_soon(cinder(&["server"]).env("PYROSCOPE_CONFIG", &file));
+    assert!(!status.success());
     assert!(
         err.contains("api-bind-adr") && err.contains("line 2"),
         "{err}"
     );
-    let out = cinder(&["server", "--config", "/nonexistent/server.yml"])
-        .output()
+    let (status, err) = exits_soon(&mut cinder(&[
+        "server",
+        "--config",
+        "/nonexistent/server.yml",
+    ]));
+    assert!(!status.success());
+    assert!(err.contains("/nonexistent/server.yml"), "{err}");
+}
+
+/// Runs a command that must exit by itself: its status and standard error. A server that
+/// starts instead is killed and the test fails, rather than waiting forever.
+fn exits_soon(cmd: &mut Command) -> (std::process::ExitStatus, String) {
+    let mut server = Server(
+        cmd.stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = server.0.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the command did not exit: it should have refused to start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    server
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
         .unwrap();
-    assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/server.yml"));
+    (status, err)
+}
+
+/// A running `cinder` that is killed when the test ends, passed or failed.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 fn free_port() -> u16 {
@@ -136,14 +175,17 @@ fn json_logs_are_one_json_object_per_line_and_healthcheck_sees_the_server() {
             .success(),
         "healthy before the server started"
     );
-    let mut child = cinder(&["server", "--api-bind-addr", &bind, "--no-self-profiling"])
-        .arg("--storage-path")
-        .arg(storage.path())
-        .env("PYROSCOPE_LOG_FORMAT", "json")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut server = Server(
+        cinder(&["server", "--api-bind-addr", &bind, "--no-self-profiling"])
+            .arg("--storage-path")
+            .arg(storage.path())
+            .env("PYROSCOPE_LOG_FORMAT", "json")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut server.0;
     let deadline = Instant::now() + Duration::from_secs(20);
     while !healthz(port) {
         assert!(Instant::now() < deadline, "server did not start");

@@ -6,12 +6,14 @@
 //! - `config`: the configuration layers (flags, env vars, server.yml) and their errors;
 //! - `deploy`: the Dockerfile, compose file and systemd unit, parsed and checked;
 //! - `http`: request in, response out through `app()` without a socket;
+//! - `layers`: base/ and store/ import nothing above them; no import cycles;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `binary_config`: the executable's configuration surface (help, config print, bad files,
 //!   JSON logs, healthcheck);
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
 //! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
+//! - `observe`: `GET /metrics` parses as Prometheus text and its counters follow requests;
 //! - `store`: the embedded store through its public API;
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
@@ -26,6 +28,8 @@ mod coarse;
 mod config;
 mod deploy;
 mod http;
+mod layers;
 mod limits;
+mod observe;
 mod store;
 mod store_v1;

@@ -1,6 +1,6 @@
-//! Background work, in one place: self-profiling and retention (and, as they are added,
-//! scraping). Jobs start once the server's state exists and write through its write
-//! queue, like uploads; [`Jobs::stop`] ends them at shutdown.
+//! Background work, in one place: self-profiling, retention, the metrics recorder's upkeep
+//! (and, as they are added, scraping). Jobs start once the server's state exists and write
+//! through its write queue, like uploads; [`Jobs::stop`] ends them at shutdown.
 
 pub mod retention;
 pub mod selfprof;
@@ -43,6 +43,7 @@ impl Jobs {
         if let Some(retention) = config.retention {
             tasks.push(tokio::spawn(retention::run(state.store(), retention)));
         }
+        tasks.push(tokio::spawn(crate::observe::upkeep()));
         Jobs { stop, tasks }
     }
 

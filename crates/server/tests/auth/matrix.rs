@@ -67,6 +67,7 @@ const PUSH: &str = "/push.v1.PusherService/Push";
 #[rustfmt::skip]
 const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/healthz", "", Rule::Open, 200),
+    ep("GET", "/metrics", "", Rule::Open, 200),
     ep("GET", "/api/session", "", Rule::Open, 200),
     ep("GET", "/main.css", "", Rule::Open, 200),
     ep("GET", "/login", "", Rule::Open, 200),
