@@ -3,7 +3,7 @@
 //! only parses flags, opens the store, binds and serves.
 //!
 //! Modules:
-//! - [`config`]: flags and env vars → validated [`config::Config`].
+//! - [`config`]: flags, env vars and the config file → validated [`config::Config`].
 //! - [`auth`]: users, sessions, API keys, roles; the guards of the route table.
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
 //! - [`scrape`]: pull mode: `scrape-configs`, the endpoints they give, fetching, health.
@@ -24,6 +24,7 @@ pub mod base;
 pub mod build_info;
 pub mod config;
 pub mod error;
+pub mod healthcheck;
 pub mod ingest;
 pub mod jobs;
 pub mod observe;
@@ -82,6 +83,8 @@ struct Inner {
     auth: Auth,
     budget: MemoryBudget,
     targets: Targets,
+    /// The effective configuration, secrets redacted (`GET /config`); set once by `main`.
+    config_view: std::sync::OnceLock<serde_json::Value>,
 }
 
 impl AppState {
@@ -117,6 +120,7 @@ impl AppState {
                 auth,
                 budget,
                 targets: Targets::default(),
+                config_view: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -167,6 +171,23 @@ impl AppState {
     #[must_use]
     pub fn max_nodes_render(&self) -> MaxNodes {
         self.inner.settings.max_nodes_render
+    }
+
+    /// Records the effective configuration (secrets already redacted) that `GET /config`
+    /// shows; only the first call counts.
+    pub fn set_config_view(&self, view: serde_json::Value) {
+        let _ = self.inner.config_view.set(view);
+    }
+
+    /// The effective configuration `GET /config` shows (`{}` when none was recorded, as in
+    /// tests that build the state directly).
+    #[must_use]
+    pub fn config_view(&self) -> serde_json::Value {
+        self.inner
+            .config_view
+            .get()
+            .cloned()
+            .unwrap_or_else(|| serde_json::Value::Object(serde_json::Map::new()))
     }
 
     /// Current unix time in seconds.

@@ -1,10 +1,14 @@
-//! The `cinder` binary: parse flags, set up logging, open the store, bind, serve until
-//! SIGINT/SIGTERM, then let in-flight uploads finish and close the store cleanly.
+//! The `cinder` binary: read the configuration (flags, env vars, config file), set up
+//! logging, open the store, bind, serve until SIGINT/SIGTERM, then let in-flight uploads
+//! finish and close the store cleanly. Also `cinder config print`, `cinder healthcheck` and
+//! `cinder admin …`.
 
 use std::sync::Arc;
 
 use anyhow::Context;
-use cinder_server::config::{AdminCommand, Cli, Command, Config, ResetPasswordArgs};
+use cinder_server::config::{
+    AdminCommand, Cli, Command, Config, ConfigCommand, LogFormat, ResetPasswordArgs,
+};
 use cinder_server::jobs::{Jobs, JobsConfig};
 use cinder_server::store::Store;
 use cinder_server::{app, AppState, Assets};
@@ -21,9 +25,25 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Server(args) => {
-            init_logging(&args.log_level);
-            let config = args.resolve()?;
+            let config = args.load()?;
+            init_logging(&config.log_level, config.log_format);
+            for note in config.notes() {
+                tracing::warn!("{note}");
+            }
             serve(config).await
+        }
+        Command::Config(ConfigCommand::Print(args)) => {
+            let config = args.load()?;
+            for note in config.notes() {
+                eprintln!("{note}");
+            }
+            print!("{}", config.redacted_yaml()?);
+            Ok(())
+        }
+        Command::Healthcheck(args) => {
+            let config = args.load()?;
+            cinder_server::healthcheck::check(config.bind, std::time::Duration::from_secs(5))?;
+            Ok(())
         }
         Command::Admin(AdminCommand::ResetPassword(args)) => reset_password(&args),
     }
@@ -59,10 +79,15 @@ fn reset_password(args: &ResetPasswordArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_logging(filter: &str) {
+/// Logs to standard output, as text or as one JSON object per line (`--log-format`).
+fn init_logging(filter: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
@@ -92,17 +117,22 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", config.bind))?;
     tracing::info!(addr = %listener.local_addr()?, "cinder server listening");
-    let state = AppState::with_auth(assets, Arc::clone(&store), config.settings, config.auth)
-        .context("starting authentication")?;
+    let state = AppState::with_auth(
+        assets,
+        Arc::clone(&store),
+        config.settings,
+        config.auth.clone(),
+    )
+    .context("starting authentication")?;
+    state.set_config_view(config.redacted_json());
     let jobs = Jobs::start(
         &state,
         JobsConfig {
             self_profiling: config
                 .self_profiling
                 .then_some(config.self_profiling_period),
-            retention: config.settings.retention,
-            // Filled from the config file's `scrape-configs` once it is read (issue 14).
-            scrape: Vec::new(),
+            retention: config.retention.max_age,
+            scrape: config.scrape_configs.clone(),
         },
     );
     // Connect info gives handlers the client address (login throttling).

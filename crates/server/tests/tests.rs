@@ -3,9 +3,13 @@
 //! - `averages`: averaged series do not depend on how uploads fall on the 10 s grid;
 //! - `api`: the data API over HTTP (ingest formats and errors, render shapes);
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
+//! - `config`: the configuration layers (flags, env vars, server.yml) and their errors;
+//! - `deploy`: the Dockerfile, compose file and systemd unit, parsed and checked;
 //! - `http`: request in, response out through `app()` without a socket;
 //! - `layers`: base/ and store/ import nothing above them; no import cycles;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
+//! - `binary_config`: the executable's configuration surface (help, config print, bad files,
+//!   JSON logs, healthcheck);
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
 //! - `scrape`: pull mode against loopback targets (a local server with good and broken
@@ -20,8 +24,11 @@ mod api;
 mod auth;
 mod averages;
 mod binary;
+mod binary_config;
 mod binary_memory;
 mod coarse;
+mod config;
+mod deploy;
 mod http;
 mod layers;
 mod limits;

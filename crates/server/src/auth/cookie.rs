@@ -32,7 +32,9 @@ impl SameSite {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// The attribute as written in `Set-Cookie` and in the configuration.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
         match self {
             SameSite::Lax => "Lax",
             SameSite::Strict => "Strict",

@@ -1,6 +1,7 @@
 //! Diagnostics about the server itself: liveness, build information, Prometheus metrics
-//! and the pull-mode targets. All answer any method, as the original does; `/healthz`
-//! and `/metrics` need no authentication, `/targets` the read access of data routes.
+//! the pull-mode targets and the effective configuration. All but `/config` answer any
+//! method, as the original does; `/healthz` and `/metrics` need no authentication,
+//! `/targets` and `/config` the read access of data routes.
 
 use axum::extract::State;
 use axum::http::header;
@@ -38,4 +39,10 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Result<impl IntoRe
         )],
         body,
     ))
+}
+
+/// `GET /config`: the effective configuration with the config file's key names, secrets
+/// redacted (the original shows its Go struct with auth fields hidden; spec §2.14).
+pub(super) async fn config(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(state.config_view())
 }

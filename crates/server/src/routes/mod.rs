@@ -115,6 +115,7 @@ fn data_routes(t: &mut Table<'_>) {
     );
     t.add(Verb::Any, "/build", api(Access::Any), meta::build);
     t.add(Verb::Any, "/targets", api(Access::Any), meta::targets);
+    t.add(Verb::Get, "/config", api(Access::Any), meta::config);
 }
 
 /// Open routes: health, metrics, the session, sign-in, sign-out and sign-up.

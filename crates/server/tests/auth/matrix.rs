@@ -86,6 +86,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/apps", "", Rule::Any, 200),
     ep("GET", "/build", "", Rule::Any, 200),
     ep("GET", "/targets", "", Rule::Any, 200),
+    ep("GET", "/config", "", Rule::Any, 200),
     ep("POST", "/ingest?name=new.app.cpu&from=1700000000&until=1700000010", "a;b 1\n", Rule::Ingest, 200),
     ep("POST", "/pyroscope/ingest?name=new.app.cpu&from=1700000000&until=1700000010", "a;c 1\n", Rule::Ingest, 200),
     ep("POST", PUSH, "", Rule::Ingest, 200),
