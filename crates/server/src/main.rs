@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use cinder_server::config::{AdminCommand, Cli, Command, Config, ResetPasswordArgs};
+use cinder_server::jobs::retention::RetentionPolicy;
 use cinder_server::jobs::{Jobs, JobsConfig};
 use cinder_server::store::Store;
 use cinder_server::{app, AppState, Assets};
@@ -100,7 +101,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             self_profiling: config
                 .self_profiling
                 .then_some(config.self_profiling_period),
-            retention: config.settings.retention,
+            retention: RetentionPolicy::max_age(config.settings.retention),
         },
     );
     // Connect info gives handlers the client address (login throttling).

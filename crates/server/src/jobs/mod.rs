@@ -14,12 +14,12 @@ use tokio::task::JoinHandle;
 use crate::AppState;
 
 /// What to run in the background.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct JobsConfig {
     /// Profile the server itself, one profile per period (`None`: off).
     pub self_profiling: Option<Duration>,
-    /// Delete data older than this (`None`: keep everything).
-    pub retention: Option<Duration>,
+    /// What to delete, and when (the default keeps everything and starts no job).
+    pub retention: retention::RetentionPolicy,
 }
 
 /// The running jobs.
@@ -38,8 +38,8 @@ impl Jobs {
         if let Some(period) = config.self_profiling {
             selfprof::start(state.queue().clone(), Arc::clone(&stop), period);
         }
-        if let Some(retention) = config.retention {
-            tasks.push(tokio::spawn(retention::run(state.store(), retention)));
+        if !config.retention.keeps_everything() {
+            tasks.push(tokio::spawn(retention::run(state.store(), config.retention)));
         }
         Jobs { stop, tasks }
     }

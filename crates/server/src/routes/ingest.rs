@@ -58,7 +58,7 @@ pub(super) async fn ingest(
     let writes =
         formats::writes_for(&params, format, content_type, body, &limits, &mut lease).await?;
     drop(lease);
-    let writes = state.within_retention(writes);
+    state.check_retention(&writes)?;
     state.queue().write(writes).await?;
     Ok(StatusCode::OK)
 }
@@ -97,7 +97,7 @@ async fn push_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     }
     let writes = push::writes_for(req, &limits, state.now())?;
     drop(lease);
-    let writes = state.within_retention(writes);
+    state.check_retention(&writes)?;
     state.queue().write(writes).await
 }
 

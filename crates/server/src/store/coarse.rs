@@ -23,7 +23,7 @@ use cinder_profile::{MaxNodes, Strategy};
 use fjall::{OwnedWriteBatch, PersistMode};
 
 use super::dicts::{self, Growth};
-use super::segments::{self, Block};
+use super::segments::Block;
 use super::tables::{self, SlotCounts};
 use super::{corrupt, Store, StoreError};
 
@@ -286,10 +286,4 @@ impl Store {
 /// ancestors.
 pub(super) fn ancestors(block: Block) -> impl Iterator<Item = Block> {
     block.with_ancestors().skip(1)
-}
-
-/// Seconds covered by a block of `level`, direct copies included (for retention).
-#[must_use]
-pub(super) fn span_of(level: u8) -> i64 {
-    segments::span(level & !tables::DIRECT)
 }
