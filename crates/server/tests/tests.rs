@@ -8,6 +8,7 @@
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
 //! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
+//! - `retention`: per-level and size retention, passes during ingestion, too-old uploads;
 //! - `store`: the embedded store through its public API;
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
@@ -20,5 +21,6 @@ mod binary_memory;
 mod coarse;
 mod http;
 mod limits;
+mod retention;
 mod store;
 mod store_v1;

@@ -193,10 +193,13 @@ impl Store {
         (lo <= hi).then(|| (lo, hi, open_here.map(key)))
     }
 
-    /// Deletes the series that have no block left (their record, node dictionary and open
-    /// block markers; a later write creates them afresh, with a new id), and the apps left
-    /// without series. Returns how many series.
+    /// Deletes the series that have no data left (no open block, and no block starting
+    /// after the expiry: coarse blocks that straddle it hold only expired data then), with
+    /// their blocks, node dictionary and open block markers (a later write creates the
+    /// series afresh, with a new id), and the apps left without series. Returns how many
+    /// series.
     pub fn purge_empty_series(&self) -> Result<usize, StoreError> {
+        let expired = self.marks().expired;
         let _guard = self
             .write_lock
             .lock()
@@ -209,12 +212,14 @@ impl Store {
             let open = self.open.read();
             for s in &all {
                 let has_open = (1..LEVELS).any(|l| open.contains_key(&(s.id, l)));
-                if has_open || self.trees.prefix(tables::series_prefix(s.id)).next().is_some() {
+                if has_open || self.has_live_block(s.id, expired)? {
                     apps_kept.insert(s.app.clone());
                     continue;
                 }
-                for g in self.nodes.prefix(tables::series_prefix(s.id)) {
-                    batch.remove(&self.nodes, g.key()?);
+                for ks in [&self.trees, &self.counts, &self.nodes] {
+                    for g in ks.prefix(tables::series_prefix(s.id)) {
+                        batch.remove(ks, g.key()?);
+                    }
                 }
                 for l in 0..LEVELS {
                     batch.remove(&self.open_blocks, tables::open_key(s.id, l));
@@ -239,6 +244,22 @@ impl Store {
             self.dicts.forget(s.id);
         }
         Ok(purged.len())
+    }
+
+    /// Whether `id` has a block (of any level, direct copies included) starting at or
+    /// after `expired`.
+    fn has_live_block(&self, id: u64, expired: i64) -> Result<bool, StoreError> {
+        for level in SWEPT_LEVELS {
+            let key = |start: i64| {
+                let mut k = tables::slot_key(id, Block { level: 0, start });
+                k[8] = level;
+                k
+            };
+            if self.trees.range(key(expired.max(0))..=key(i64::MAX)).next().is_some() {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Bytes of the store's tables on disk: what the size limit counts. The journal
