@@ -213,11 +213,23 @@ async fn size_steps(
         let Some(marks) = next_size_marks(store, bytes, max, now).await? else {
             break;
         };
-        report.blocks += delete_to(store, marks).await?;
+        let deleted = delete_to(store, marks).await?;
+        report.blocks += deleted;
         report.size_steps += 1;
         let s = Arc::clone(store);
         blocking(move || s.reclaim_space()).await?;
+        let before = bytes;
         bytes = measure(store, max).await?;
+        if deleted == 0 && bytes >= before {
+            // What is left is not data the limit may delete (node dictionaries of live
+            // series, users, the blocks a crash would need): stop rather than spin.
+            tracing::warn!(
+                table_bytes = bytes,
+                max_bytes = max,
+                "retention: the size limit cannot be met by deleting data"
+            );
+            break;
+        }
     }
     report.table_bytes = Some(bytes);
     Ok(())

@@ -269,6 +269,17 @@ impl Store {
         self.keyspaces().iter().map(|ks| ks.disk_space()).sum()
     }
 
+    /// Bytes of the tables of blocks (`trees`, `counts`) and of node dictionaries
+    /// (`nodes`), apart: dictionaries of series that still receive data are not deleted
+    /// by retention.
+    #[must_use]
+    pub fn data_table_bytes(&self) -> (u64, u64) {
+        (
+            self.trees.disk_space() + self.counts.disk_space(),
+            self.nodes.disk_space(),
+        )
+    }
+
     /// Flushes the data keyspaces' memtables to tables (which [`Store::table_bytes`]
     /// then counts).
     pub fn flush_data(&self) -> Result<(), StoreError> {
