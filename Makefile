@@ -81,8 +81,8 @@ bench-store:
 	mkdir -p target && cp $${CARGO_TARGET_DIR:-target}/release/cinder target/cinder-bench-store
 	CINDER_BIN=$(CURDIR)/target/cinder-bench-store cargo bench --locked -p cinder-server --bench store
 
-# Retention soak (issue 14): ingests continuously for BENCH_RETENTION_SECS (90) seconds
-# with a small policy (level 0 kept 30 s, tables capped at 8 MB) and prints disk use
+# Retention soak (issue 14): ingests continuously for BENCH_RETENTION_SECS (180) seconds
+# with a small policy (level 0 kept 30 s, tables capped at 6 MB) and prints disk use
 # every 5 s; see docs/storage.md.
 bench-retention:
 	cargo bench --locked -p cinder-server --bench retention

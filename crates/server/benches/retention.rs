@@ -12,7 +12,7 @@
 //! (one fsynced commit each), as many agents would.
 //! Policy: level 0 (10 s blocks) kept `BENCH_RETENTION_LEVEL0` seconds (default 30),
 //! tables capped at `BENCH_RETENTION_MAX_MB` MB (default 6), everything older than 1 h
-//! expired. Runs `BENCH_RETENTION_SECS` seconds (default 120).
+//! expired. Runs `BENCH_RETENTION_SECS` seconds (default 180).
 //! Nothing is asserted: this is measurement, not a test.
 
 use std::collections::BTreeMap;
@@ -123,7 +123,7 @@ fn ingest(store: &Store, series: usize, stop: &AtomicBool, uploads: &AtomicU64, 
 }
 
 fn main() {
-    let secs = env("BENCH_RETENTION_SECS", 120);
+    let secs = env("BENCH_RETENTION_SECS", 180);
     let series = usize::try_from(env("BENCH_RETENTION_SERIES", 600)).unwrap_or(600);
     let level0 = env("BENCH_RETENTION_LEVEL0", 30);
     let max_mb = env("BENCH_RETENTION_MAX_MB", 6);
