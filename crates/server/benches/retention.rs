@@ -84,7 +84,13 @@ fn mb(bytes: u64) -> f64 {
 
 /// Uploads every series' profile of each 10 s window until `stop`; counts uploads and the
 /// slowest commit.
-fn ingest(store: &Store, series: usize, stop: &AtomicBool, uploads: &AtomicU64, slowest_us: &AtomicU64) {
+fn ingest(
+    store: &Store,
+    series: usize,
+    stop: &AtomicBool,
+    uploads: &AtomicU64,
+    slowest_us: &AtomicU64,
+) {
     let mut rng = Rng(7);
     let meta = SeriesMeta {
         spy_name: "gospy".into(),
@@ -143,8 +149,12 @@ fn main() {
     let uploads = Arc::new(AtomicU64::new(0));
     let slowest = Arc::new(AtomicU64::new(0));
     let writer = {
-        let (store, stop, uploads, slowest) =
-            (Arc::clone(&store), Arc::clone(&stop), Arc::clone(&uploads), Arc::clone(&slowest));
+        let (store, stop, uploads, slowest) = (
+            Arc::clone(&store),
+            Arc::clone(&stop),
+            Arc::clone(&uploads),
+            Arc::clone(&slowest),
+        );
         std::thread::spawn(move || ingest(&store, series, &stop, &uploads, &slowest))
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -154,7 +164,7 @@ fn main() {
         .expect("runtime");
     let deleted = Arc::new(AtomicU64::new(0));
     let job = {
-        let (store, policy, deleted) = (Arc::clone(&store), policy.clone(), Arc::clone(&deleted));
+        let (store, policy, deleted) = (Arc::clone(&store), policy, Arc::clone(&deleted));
         rt.spawn(async move {
             let mut tick = tokio::time::interval(policy.interval());
             loop {
@@ -174,7 +184,15 @@ fn main() {
     };
     println!(
         "{:>5} {:>10} {:>10} {:>8} {:>10} {:>9} {:>11} {:>12} {:>9}",
-        "t (s)", "tables MB", "blocks MB", "dicts MB", "dir MB", "uploads", "uploads/s", "slowest ms", "deleted"
+        "t (s)",
+        "tables MB",
+        "blocks MB",
+        "dicts MB",
+        "dir MB",
+        "uploads",
+        "uploads/s",
+        "slowest ms",
+        "deleted"
     );
     let start = Instant::now();
     let mut last_uploads = 0;

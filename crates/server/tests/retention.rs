@@ -125,7 +125,9 @@ async fn without_the_fine_blocks_a_partial_coarse_block_is_scaled_by_overlap() {
         ])
         .unwrap();
     assert_eq!(total(&store, "app.cpu", T0 + 50, T0 + 80), 0);
-    pass(&store, &level_policy(1_000), T0 + 5_010).await.unwrap();
+    pass(&store, &level_policy(1_000), T0 + 5_010)
+        .await
+        .unwrap();
     assert_eq!(total(&store, "app.cpu", T0 + 50, T0 + 80), 30);
     assert_eq!(total(&store, "app.cpu", T0, T0 + 100), 100);
 }
@@ -137,7 +139,13 @@ fn fill(store: &Store, series: usize, secs: i64, stacks: usize) {
         let writes = (0..series)
             .map(|s| {
                 let folded: String = (0..stacks)
-                    .map(|k| format!("main;handler_{s};work_{k};leaf_{} {}\n", (k * 7 + s) % 13, 1 + k % 5))
+                    .map(|k| {
+                        format!(
+                            "main;handler_{s};work_{k};leaf_{} {}\n",
+                            (k * 7 + s) % 13,
+                            1 + k % 5
+                        )
+                    })
                     .collect();
                 write(&format!("app.cpu{{pod=p{s}}}"), T0 + t, &folded)
             })
@@ -204,7 +212,9 @@ async fn passes_during_ingestion_lose_nothing_the_policy_keeps() {
     let mut passes = 0;
     let mut deleted = 0;
     while !writer.is_finished() {
-        let r = pass(&store, &policy, now.load(Ordering::SeqCst)).await.unwrap();
+        let r = pass(&store, &policy, now.load(Ordering::SeqCst))
+            .await
+            .unwrap();
         deleted += r.blocks;
         passes += 1;
         tokio::task::yield_now().await;
@@ -212,7 +222,10 @@ async fn passes_during_ingestion_lose_nothing_the_policy_keeps() {
     writer.join().unwrap();
     let end = T0 + slots * 10;
     deleted += pass(&store, &policy, end).await.unwrap().blocks;
-    assert!(passes > 1 && deleted > 0, "{passes} passes, {deleted} deleted");
+    assert!(
+        passes > 1 && deleted > 0,
+        "{passes} passes, {deleted} deleted"
+    );
     // Everything inside the retention period reads back exactly: the last 200 s from
     // 10 s blocks, the rest from whole 100 s blocks.
     let start = end - 3_000;
@@ -246,7 +259,10 @@ async fn uploads_older_than_the_retention_period_are_refused_with_a_reason() {
         .unwrap()
     };
     // The original answers 200 here and drops the data silently.
-    let resp = app(state.clone()).oneshot(post(now - 2 * 86_400)).await.unwrap();
+    let resp = app(state.clone())
+        .oneshot(post(now - 2 * 86_400))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
     let body = resp.into_body().collect().await.unwrap().to_bytes();
     let body = String::from_utf8_lossy(&body);

@@ -39,7 +39,10 @@ impl Jobs {
             selfprof::start(state.queue().clone(), Arc::clone(&stop), period);
         }
         if !config.retention.keeps_everything() {
-            tasks.push(tokio::spawn(retention::run(state.store(), config.retention)));
+            tasks.push(tokio::spawn(retention::run(
+                state.store(),
+                config.retention,
+            )));
         }
         Jobs { stop, tasks }
     }

@@ -74,7 +74,9 @@ impl RetentionPolicy {
             return SIZE_INTERVAL;
         }
         let shortest = self.level_max_age.values().chain(&self.max_age).min();
-        shortest.map_or(INTERVAL, |d| (*d / 2).clamp(Duration::from_secs(5), INTERVAL))
+        shortest.map_or(INTERVAL, |d| {
+            (*d / 2).clamp(Duration::from_secs(5), INTERVAL)
+        })
     }
 
     /// The marks the ages ask for at `now`.

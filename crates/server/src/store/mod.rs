@@ -30,15 +30,14 @@ use fjall::config::CompressionPolicy;
 use fjall::{CompressionType, Database, Keyspace, KeyspaceCreateOptions, PersistMode};
 use serde::de::DeserializeOwned;
 
-pub use tables::{
-    Aggregation, ApiKeyRecord, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, UserRecord,
-};
 pub use plan::Marks;
 pub use read::ReadResult;
 pub use retention::Sweep;
+pub use tables::{
+    Aggregation, ApiKeyRecord, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, UserRecord,
+};
 pub use users::{UserConflict, UsersTxn};
 pub use write::Write;
-
 
 /// A storage failure. Corruption variants say what an operator can do.
 #[derive(Debug, thiserror::Error)]

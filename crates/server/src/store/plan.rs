@@ -304,7 +304,10 @@ mod tests {
     fn nothing_before_the_expiry_is_read() {
         let m = marks(1_000, &[]);
         assert_eq!(m.levels, [1_000; 8]);
-        assert_eq!(summary(&read_plan(w(0, 1_020), &m)), [(0, 1_000, 10), (0, 1_010, 10)]);
+        assert_eq!(
+            summary(&read_plan(w(0, 1_020), &m)),
+            [(0, 1_000, 10), (0, 1_010, 10)]
+        );
         assert!(read_plan(w(0, 1_000), &m).is_empty());
         assert!(m.watermarks().is_empty(), "expiry alone thins nothing");
     }
@@ -322,7 +325,10 @@ mod tests {
         );
         // A timeline's own level keeps its edge blocks whole (they count in the edge slots).
         let pieces = timeline_plan(w(150, 350), 1, &Marks::default());
-        assert_eq!(summary(&pieces), [(1, 100, 100), (1, 200, 100), (1, 300, 100)]);
+        assert_eq!(
+            summary(&pieces),
+            [(1, 100, 100), (1, 200, 100), (1, 300, 100)]
+        );
     }
 
     #[test]
@@ -334,8 +340,14 @@ mod tests {
             [("1".to_string(), 5_000), ("2".to_string(), 3_000)].into();
         assert_eq!(m.watermarks(), expected);
         assert_eq!(m.max(marks(0, &[6_000])).levels[..3], [6_000, 3_000, 0]);
-        assert!(!m.keeps(Block { level: 0, start: 4_990 }));
-        assert!(m.keeps(Block { level: 0, start: 5_000 }));
+        assert!(!m.keeps(Block {
+            level: 0,
+            start: 4_990
+        }));
+        assert!(m.keeps(Block {
+            level: 0,
+            start: 5_000
+        }));
     }
 
     #[test]

@@ -41,15 +41,16 @@ fn share(piece: &Piece) -> Share {
 fn scale(v: u64, share: Share) -> u64 {
     match share {
         None => v,
-        Some((n, d)) => u64::try_from(u128::from(v) * u128::from(n) / u128::from(d.max(1)))
-            .unwrap_or(u64::MAX),
+        Some((n, d)) => {
+            u64::try_from(u128::from(v) * u128::from(n) / u128::from(d.max(1))).unwrap_or(u64::MAX)
+        }
     }
 }
 
 type OpenMap = HashMap<(u64, u8), (i64, Delta)>;
 
 /// The open block of `series` at the level of `first..=last`, if it is in that run.
-fn open_in<'a>(open: &'a OpenMap, series: u64, first: Block, last: Block) -> Option<&'a (i64, Delta)> {
+fn open_in(open: &OpenMap, series: u64, first: Block, last: Block) -> Option<&(i64, Delta)> {
     Store::open_deltas(open, series, first, last)?;
     open.get(&(series, first.level))
 }

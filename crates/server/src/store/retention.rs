@@ -52,6 +52,9 @@ impl Sweep {
     }
 }
 
+/// A key range to delete (`first..=last`) and the one key in it to keep.
+type SweepRange = ([u8; 17], [u8; 17], Option<[u8; 17]>);
+
 /// Every level byte of slot keys: the levels, then the direct copies.
 const SWEPT_LEVELS: [u8; 15] = [
     0,
@@ -93,7 +96,8 @@ impl Store {
         let mut cell = self.marks.0.write().unwrap_or_else(PoisonError::into_inner);
         let new = cell.max(to);
         if new != *cell {
-            let json = serde_json::to_vec(&new).map_err(|e| super::corrupt("retention marks", e))?;
+            let json =
+                serde_json::to_vec(&new).map_err(|e| super::corrupt("retention marks", e))?;
             let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
             batch.insert(&self.meta, META_RETENTION_MARKS, json);
             batch.commit()?;
@@ -170,7 +174,7 @@ impl Store {
         level: u8,
         marks: &Marks,
         after: Option<[u8; 17]>,
-    ) -> Option<([u8; 17], [u8; 17], Option<[u8; 17]>)> {
+    ) -> Option<SweepRange> {
         let plain = level & !tables::DIRECT;
         let (open_here, open_above) = {
             let open = self.open.read();
@@ -184,11 +188,17 @@ impl Store {
             return None;
         }
         let key = |start: i64| {
-            let mut k = tables::slot_key(id, Block { level: plain, start });
+            let mut k = tables::slot_key(
+                id,
+                Block {
+                    level: plain,
+                    start,
+                },
+            );
             k[8] = level;
             k
         };
-        let lo = after.map_or_else(|| key(0), |a| next_key(a));
+        let lo = after.map_or_else(|| key(0), next_key);
         let hi = key(last_start);
         (lo <= hi).then(|| (lo, hi, open_here.map(key)))
     }
@@ -255,7 +265,12 @@ impl Store {
                 k[8] = level;
                 k
             };
-            if self.trees.range(key(expired.max(0))..=key(i64::MAX)).next().is_some() {
+            if self
+                .trees
+                .range(key(expired.max(0))..=key(i64::MAX))
+                .next()
+                .is_some()
+            {
                 return Ok(true);
             }
         }
