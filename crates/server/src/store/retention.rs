@@ -111,6 +111,18 @@ impl Store {
         Ok(new)
     }
 
+    /// The earliest start of an open block of `level`, over every series: the blocks
+    /// under it are kept for crash recovery whatever the marks say.
+    #[must_use]
+    pub fn open_floor(&self, level: u8) -> Option<i64> {
+        self.open
+            .read()
+            .iter()
+            .filter(|((_, l), _)| *l == level)
+            .map(|(_, (start, _))| *start)
+            .min()
+    }
+
     /// A sweep over every series' blocks.
     pub fn start_sweep(&self) -> Result<Sweep, StoreError> {
         let mut ids: Vec<u64> = self.all_series()?.iter().map(|s| s.id).collect();
