@@ -222,50 +222,65 @@ impl Store {
     /// series.
     pub fn purge_empty_series(&self) -> Result<usize, StoreError> {
         let expired = self.marks().expired;
+        // Found without the write lock (a scan of every series), checked again under it.
+        let mut candidates = Vec::new();
+        for s in self.all_series()? {
+            if self.is_empty_series(s.id, expired)? {
+                candidates.push(s);
+            }
+        }
+        if candidates.is_empty() {
+            return Ok(0);
+        }
         let _guard = self
             .write_lock
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-        let mut purged = Vec::new();
-        let mut apps_kept = std::collections::HashSet::new();
-        let all = self.all_series()?;
-        {
-            let open = self.open.read();
-            for s in &all {
-                let has_open = (1..LEVELS).any(|l| open.contains_key(&(s.id, l)));
-                if has_open || self.has_live_block(s.id, expired)? {
-                    apps_kept.insert(s.app.clone());
-                    continue;
-                }
-                for ks in [&self.trees, &self.counts, &self.nodes] {
-                    for g in ks.prefix(tables::series_prefix(s.id)) {
-                        batch.remove(ks, g.key()?);
-                    }
-                }
-                for l in 0..LEVELS {
-                    batch.remove(&self.open_blocks, tables::open_key(s.id, l));
-                }
-                batch.remove(
-                    &self.series,
-                    super::write::series_key_string(&s.app, &s.labels),
-                );
-                purged.push(s);
+        let mut purged = std::collections::HashSet::new();
+        let mut apps = std::collections::BTreeSet::new();
+        for s in &candidates {
+            if !self.is_empty_series(s.id, expired)? {
+                continue;
             }
+            for ks in [&self.trees, &self.counts, &self.nodes] {
+                for g in ks.prefix(tables::series_prefix(s.id)) {
+                    batch.remove(ks, g.key()?);
+                }
+            }
+            for l in 0..LEVELS {
+                batch.remove(&self.open_blocks, tables::open_key(s.id, l));
+            }
+            batch.remove(
+                &self.series,
+                super::write::series_key_string(&s.app, &s.labels),
+            );
+            purged.insert(s.id);
+            apps.insert(s.app.as_str());
         }
-        if purged.is_empty() {
-            return Ok(0);
-        }
-        for s in &purged {
-            if !apps_kept.contains(&s.app) {
-                batch.remove(&self.apps, s.app.as_str());
+        for app in apps {
+            if self
+                .series_of_app(app)?
+                .iter()
+                .all(|s| purged.contains(&s.id))
+            {
+                batch.remove(&self.apps, app);
             }
         }
         batch.commit()?;
-        for s in &purged {
-            self.dicts.forget(s.id);
+        for id in &purged {
+            self.dicts.forget(*id);
         }
         Ok(purged.len())
+    }
+
+    /// Whether series `id` has no open block and no block starting after `expired`.
+    fn is_empty_series(&self, id: u64, expired: i64) -> Result<bool, StoreError> {
+        let has_open = {
+            let open = self.open.read();
+            (1..LEVELS).any(|l| open.contains_key(&(id, l)))
+        };
+        Ok(!has_open && !self.has_live_block(id, expired)?)
     }
 
     /// Whether `id` has a block (of any level, direct copies included) starting at or
