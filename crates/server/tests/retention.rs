@@ -206,7 +206,8 @@ async fn passes_during_ingestion_lose_nothing_the_policy_keeps() {
     };
     let policy = RetentionPolicy {
         max_age: Some(Duration::from_secs(3_000)),
-        level_max_age: BTreeMap::from([(0, Duration::from_secs(200))]),
+        // Shorter than a 100 s block: the open 100 s block's children go through it.
+        level_max_age: BTreeMap::from([(0, Duration::from_secs(50))]),
         ..RetentionPolicy::default()
     };
     let mut passes = 0;
@@ -226,8 +227,9 @@ async fn passes_during_ingestion_lose_nothing_the_policy_keeps() {
         passes > 1 && deleted > 0,
         "{passes} passes, {deleted} deleted"
     );
-    // Everything inside the retention period reads back exactly: the last 200 s from
-    // 10 s blocks, the rest from whole 100 s blocks.
+    // Everything inside the retention period reads back exactly: the last 50 s from
+    // 10 s blocks, the rest from 100 s blocks (the last one halved: the data is uniform
+    // enough for that to be exact).
     let start = end - 3_000;
     let series = store.series_of_app("app.cpu").unwrap();
     let read = store.read(&series, Window::snap(start, end)).unwrap();
@@ -238,6 +240,51 @@ async fn passes_during_ingestion_lose_nothing_the_policy_keeps() {
     assert_eq!(read.tree.to_folded(), expected.to_folded());
     // And nothing older is read.
     assert_eq!(total(&store, "app.cpu", T0, start), 0);
+}
+
+#[tokio::test]
+async fn an_open_block_whose_children_were_deleted_is_rebuilt_whole_after_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    // Ten 10 s uploads in the 100 s block [T0, T0 + 100), which stays open.
+    let writes = (0..10)
+        .map(|i| write("app.cpu{}", T0 + i * 10, "a 10\n"))
+        .collect();
+    store.write(writes).unwrap();
+    let report = pass(&store, &level_policy(30), T0 + 100).await.unwrap();
+    assert_eq!(report.blocks, 7, "the 10 s blocks ending by T0 + 70 go");
+    // A late upload into a child that is left.
+    store
+        .write(vec![write("app.cpu{}", T0 + 90, "a 5\n")])
+        .unwrap();
+    let check = |store: &Store, when: &str| {
+        assert_eq!(total(store, "app.cpu", T0, T0 + 100), 105, "{when}");
+        assert_eq!(total(store, "app.cpu", T0, T0 + 1_000), 105, "{when}");
+        assert_eq!(total(store, "app.cpu", T0 + 70, T0 + 100), 35, "{when}");
+        assert_eq!(
+            total(store, "app.cpu", T0, T0 + 50),
+            52,
+            "{when}: half the block"
+        );
+    };
+    check(&store, "open");
+    // A crash: the open blocks are rebuilt from what is stored.
+    let store = Arc::into_inner(store).unwrap();
+    drop(store);
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    check(&store, "rebuilt");
+    // Sealed again, every child gone: still whole, open, rebuilt and closed.
+    let report = pass(&store, &level_policy(30), T0 + 130).await.unwrap();
+    assert_eq!(report.blocks, 3);
+    assert_eq!(total(&store, "app.cpu", T0, T0 + 100), 105);
+    let store = Arc::into_inner(store).unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(total(&store, "app.cpu", T0, T0 + 100), 105, "rebuilt twice");
+    store.close().unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(total(&store, "app.cpu", T0, T0 + 100), 105, "closed");
 }
 
 #[tokio::test]

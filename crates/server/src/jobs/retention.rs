@@ -239,9 +239,7 @@ async fn size_steps(
 
 /// The marks of the next size step: thin the finest level that may still be thinned, else
 /// expire the oldest data. The step covers the excess share of the data's time span
-/// (and a quarter more), at least one 10 s block, and stops at the first block kept for
-/// crash recovery (so the expiry never hides data it cannot delete yet). `None` when no
-/// data may be deleted now.
+/// (and a quarter more), at least one 10 s block. `None` when no data is left to delete.
 async fn next_size_marks(
     store: &Arc<Store>,
     bytes: u64,
@@ -256,10 +254,7 @@ async fn next_size_marks(
         (from + len + BASE_RESOLUTION - 1).div_euclid(BASE_RESOLUTION) * BASE_RESOLUTION
     };
     for level in 0..SIZE_THINNED_LEVELS {
-        // Blocks under an open coarser block are kept for crash recovery: a mark past the
-        // first of them would delete nothing more.
-        let floor = (now - SIZE_FLOOR_BLOCKS * segments::span(level))
-            .min(store.open_floor(level + 1).unwrap_or(i64::MAX));
+        let floor = now - SIZE_FLOOR_BLOCKS * segments::span(level);
         let mark = current.level(level);
         if mark >= floor {
             continue;
@@ -275,10 +270,9 @@ async fn next_size_marks(
     }
     let s = Arc::clone(store);
     let expired = current.expired;
-    let cap = store.open_floor(1).unwrap_or(now).min(now);
     let oldest = blocking(move || s.oldest_block_start(0..LEVELS.min(4), expired)).await?;
     Ok(oldest
-        .map(|o| step(o.max(expired), now).min(cap))
+        .map(|o| step(o.max(expired), now).min(now))
         .filter(|&to| to > expired)
         .map(|to| {
             let mut marks = current;

@@ -127,6 +127,7 @@ pub struct Store {
     counts: Keyspace,
     nodes: Keyspace,
     open_blocks: Keyspace,
+    sealed: Keyspace,
     users: Keyspace,
     users_by_name: Keyspace,
     api_keys: Keyspace,
@@ -167,6 +168,7 @@ impl Store {
             counts: data(tables::COUNTS)?,
             nodes: data(tables::NODES)?,
             open_blocks: ks(tables::OPEN_BLOCKS)?,
+            sealed: ks(tables::SEALED)?,
             users: ks(tables::USERS)?,
             users_by_name: ks(tables::USERS_BY_NAME)?,
             api_keys: ks(tables::API_KEYS)?,
@@ -299,9 +301,9 @@ impl Store {
         let existed = self.apps.get(app)?.is_some() || !series.is_empty();
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         for s in &series {
-            batch.remove(&self.open_blocks, tables::open_key(s.id, 0));
-            for level in 1..segments::LEVELS {
+            for level in 0..segments::LEVELS {
                 batch.remove(&self.open_blocks, tables::open_key(s.id, level));
+                batch.remove(&self.sealed, tables::open_key(s.id, level));
             }
             for ks in [&self.trees, &self.counts, &self.nodes] {
                 for g in ks.prefix(tables::series_prefix(s.id)) {
@@ -320,10 +322,11 @@ impl Store {
     }
 
     /// Every keyspace, for flushing.
-    fn keyspaces(&self) -> [&Keyspace; 11] {
+    fn keyspaces(&self) -> [&Keyspace; 12] {
         [
             &self.nodes,
             &self.open_blocks,
+            &self.sealed,
             &self.meta,
             &self.series,
             &self.apps,

@@ -113,21 +113,39 @@ impl Piece {
     }
 }
 
-/// How the kept part of a range is tiled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tiling {
-    /// The largest aligned blocks (reads).
-    Largest,
-    /// Blocks of one level only, the range's edge blocks whole (timelines).
-    Level,
-}
-
-/// The blocks a read of `window` merges, in time order.
+/// The blocks a read of `window` merges, in time order: the plain cover, each block that
+/// is gone replaced by its finest kept ancestor, for the part of it the block covered.
 #[must_use]
 pub fn read_plan(window: Window, marks: &Marks) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let (a, b) = (window.start.max(marks.expired), window.end);
-    plan(a, b, (0, 0), marks, Tiling::Largest, &mut out);
+    let mut out: Vec<Piece> = Vec::new();
+    let start = window.start.max(marks.expired);
+    if start >= window.end {
+        return out;
+    }
+    let cover = segments::cover(Window {
+        start,
+        end: window.end,
+    });
+    for b in cover {
+        if marks.keeps(b) {
+            out.push(Piece::whole(b));
+            continue;
+        }
+        let Some(p) = b.with_ancestors().skip(1).find(|&p| marks.keeps(p)) else {
+            continue;
+        };
+        let overlap = segments::span(b.level);
+        match out.last_mut() {
+            Some(last) if last.block == p && last.from + last.overlap == b.start => {
+                last.overlap += overlap;
+            }
+            _ => out.push(Piece {
+                block: p,
+                from: b.start,
+                overlap,
+            }),
+        }
+    }
     out
 }
 
@@ -137,29 +155,28 @@ pub fn read_plan(window: Window, marks: &Marks) -> Vec<Piece> {
 pub fn timeline_plan(window: Window, level: u8, marks: &Marks) -> Vec<Piece> {
     let mut out = Vec::new();
     let (a, b) = (window.start.max(marks.expired), window.end);
-    plan(a, b, (level, level), marks, Tiling::Level, &mut out);
+    plan(a, b, (level, level), marks, &mut out);
     out
 }
 
 /// `[a, b)` at `level` (`levels`: the level and the level the plan started at): the part
 /// before the level's first kept block goes one level up, the rest is tiled at this level.
-fn plan(a: i64, b: i64, levels: (u8, u8), marks: &Marks, tiling: Tiling, out: &mut Vec<Piece>) {
+fn plan(a: i64, b: i64, levels: (u8, u8), marks: &Marks, out: &mut Vec<Piece>) {
     let (level, top) = levels;
     if a >= b || level >= LEVELS {
         return;
     }
     let split = marks.first_kept(level).clamp(a, b);
-    plan(a, split, (level + 1, top), marks, tiling, out);
+    plan(a, split, (level + 1, top), marks, out);
     if split < b {
         // A timeline's own level counts edge blocks whole, as without retention.
-        let clip = tiling == Tiling::Largest || level > top;
-        tile(split, b, level, tiling, clip, out);
+        tile(split, b, level, level > top, out);
     }
 }
 
-/// Tiles `[a, b)` with blocks of `level` (and coarser, for [`Tiling::Largest`]); edge
-/// blocks that stick out are partial pieces when `clip`, whole otherwise.
-fn tile(a: i64, b: i64, level: u8, tiling: Tiling, clip: bool, out: &mut Vec<Piece>) {
+/// Tiles `[a, b)` with blocks of `level`; edge blocks that stick out are partial pieces
+/// when `clip`, whole otherwise.
+fn tile(a: i64, b: i64, level: u8, clip: bool, out: &mut Vec<Piece>) {
     let first = Block::containing(level, a);
     let last = Block::containing(level, b - 1);
     let partial = |block: Block, from: i64, to: i64| {
@@ -184,23 +201,11 @@ fn tile(a: i64, b: i64, level: u8, tiling: Tiling, clip: bool, out: &mut Vec<Pie
         a
     };
     let inner_end = if b < last.end() { last.start } else { b };
-    match tiling {
-        Tiling::Largest => out.extend(
-            segments::cover(Window {
-                start: inner_start,
-                end: inner_end,
-            })
-            .into_iter()
-            .map(Piece::whole),
-        ),
-        Tiling::Level => {
-            let span = segments::span(level);
-            let mut t = inner_start;
-            while t < inner_end {
-                out.push(Piece::whole(Block { level, start: t }));
-                t += span;
-            }
-        }
+    let span = segments::span(level);
+    let mut t = inner_start;
+    while t < inner_end {
+        out.push(Piece::whole(Block { level, start: t }));
+        t += span;
     }
     if inner_end < b {
         out.push(partial(last, last.start, b));

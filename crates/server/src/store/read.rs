@@ -49,6 +49,21 @@ fn scale(v: u64, share: Share) -> u64 {
 
 type OpenMap = HashMap<(u64, u8), (i64, Delta)>;
 
+/// What a read of one series adds up: whole stored blocks, open blocks' deltas, and
+/// partial blocks (stored value, delta, share).
+#[derive(Default)]
+struct Parts<'a> {
+    whole: Vec<Slice>,
+    deltas: Vec<&'a Delta>,
+    partial: Vec<(Option<Slice>, Option<&'a Delta>, (u64, u64))>,
+}
+
+impl Parts<'_> {
+    fn is_empty(&self) -> bool {
+        self.whole.is_empty() && self.deltas.is_empty() && self.partial.is_empty()
+    }
+}
+
 /// The open block of `series` at the level of `first..=last`, if it is in that run.
 fn open_in(open: &OpenMap, series: u64, first: Block, last: Block) -> Option<&(i64, Delta)> {
     Store::open_deltas(open, series, first, last)?;
@@ -67,26 +82,41 @@ impl Store {
         // stored and in memory.
         let open = self.open.read();
         for s in series {
-            let mut stored: Vec<(Slice, Share)> = Vec::new();
-            let mut deltas: Vec<(&Delta, Share)> = Vec::new();
+            let mut parts = Parts::default();
             for (first, last) in &runs {
-                let share = share(first);
                 let range =
                     tables::slot_key(s.id, first.block)..=tables::slot_key(s.id, last.block);
-                for g in self.trees.range(range.clone()) {
-                    stored.push((g.value()?, share));
-                }
-                for g in self.counts.range(range) {
-                    let w = SlotCounts::decode(&g.value()?).writes;
-                    writes = writes.saturating_add(scale(w, share));
-                }
-                if let Some((_, delta)) = open_in(&open, s.id, first.block, last.block) {
-                    deltas.push((delta, share));
-                    writes = writes.saturating_add(scale(delta.counts.writes, share));
+                let delta = open_in(&open, s.id, first.block, last.block).map(|(_, d)| d);
+                match share(first) {
+                    None => {
+                        for g in self.trees.range(range.clone()) {
+                            parts.whole.push(g.value()?);
+                        }
+                        for g in self.counts.range(range) {
+                            let w = SlotCounts::decode(&g.value()?).writes;
+                            writes = writes.saturating_add(w);
+                        }
+                        if let Some(delta) = delta {
+                            parts.deltas.push(delta);
+                            writes = writes.saturating_add(delta.counts.writes);
+                        }
+                    }
+                    // A partial block: stored value and delta added up, then scaled once.
+                    Some(share) => {
+                        let key = tables::slot_key(s.id, first.block);
+                        let stored = self.trees.get(key)?;
+                        let mut w = self
+                            .counts
+                            .get(key)?
+                            .map_or(0, |c| SlotCounts::decode(&c).writes);
+                        w = w.saturating_add(delta.map_or(0, |d| d.counts.writes));
+                        writes = writes.saturating_add(scale(w, Some(share)));
+                        parts.partial.push((stored, delta, share));
+                    }
                 }
             }
-            if !stored.is_empty() || !deltas.is_empty() {
-                let tree = self.merge_series(s.id, &stored, &deltas)?;
+            if !parts.is_empty() {
+                let tree = self.merge_series(s.id, &parts)?;
                 if out.tree.is_empty() {
                     out.tree = tree;
                 } else {
@@ -102,32 +132,29 @@ impl Store {
         Ok(out)
     }
 
-    /// One series' stored trees and open deltas added up (partial ones scaled) as a tree.
-    fn merge_series(
-        &self,
-        series: u64,
-        stored: &[(Slice, Share)],
-        deltas: &[(&Delta, Share)],
-    ) -> Result<Tree, StoreError> {
+    /// One series' parts added up (partial blocks scaled) as a tree.
+    fn merge_series(&self, series: u64, parts: &Parts<'_>) -> Result<Tree, StoreError> {
         // The dictionary is taken after the trees: it covers every index they use.
         let dict = self.dict(series)?;
         let dict = dicts::read(&dict);
         let mut sums = Sums::new(dict.len());
-        for (bytes, share) in stored {
-            match share {
-                None => sums.add_bytes(bytes).map_err(|e| corrupt("tree", e))?,
-                Some((n, d)) => {
-                    let tree = SparseTree::from_bytes(bytes, dict.len())
-                        .map_err(|e| corrupt("tree", e))?;
-                    sums.add(&tree.scaled(*n, *d));
-                }
-            }
+        for bytes in &parts.whole {
+            sums.add_bytes(bytes).map_err(|e| corrupt("tree", e))?;
         }
-        for (delta, share) in deltas {
-            match share {
-                None => sums.add(&delta.tree),
-                Some((n, d)) => sums.add(&delta.tree.scaled(*n, *d)),
+        for delta in &parts.deltas {
+            sums.add(&delta.tree);
+        }
+        for (stored, delta, (n, d)) in &parts.partial {
+            let mut tree = match stored {
+                Some(bytes) => {
+                    SparseTree::from_bytes(bytes, dict.len()).map_err(|e| corrupt("tree", e))?
+                }
+                None => SparseTree::default(),
+            };
+            if let Some(delta) = delta {
+                tree.merge(&delta.tree);
             }
+            sums.add(&tree.scaled(*n, *d));
         }
         Ok(dict.tree_of_sums(&sums))
     }

@@ -5,11 +5,12 @@
 //! Order: marks are raised (and made durable) first, then blocks are deleted, so a read
 //! never looks for a block that is gone: it uses the coarser block that answers for it.
 //!
-//! Blocks that a crash would need are kept whatever their age (`store/coarse.rs`): an open
-//! block, its direct copy, and the children of an open block (an open block is rebuilt
-//! from them after a crash). That is at most the latest block of each level per series,
-//! and ten children each; a clean shutdown stores the open blocks, and the next sweep
-//! deletes what they kept.
+//! An open coarse block is rebuilt from its children after a crash (`store/coarse.rs`), so
+//! its children are deleted through it: in one batch, what they held moves into the
+//! block's stored value and the block is marked sealed (`Store::seal_children`). An open
+//! block itself and its direct copy are kept whatever their age (at most the latest block
+//! of each level per series); a clean shutdown stores them, and the next sweep deletes
+//! them.
 
 use std::sync::{PoisonError, RwLock};
 
@@ -111,18 +112,6 @@ impl Store {
         Ok(new)
     }
 
-    /// The earliest start of an open block of `level`, over every series: the blocks
-    /// under it are kept for crash recovery whatever the marks say.
-    #[must_use]
-    pub fn open_floor(&self, level: u8) -> Option<i64> {
-        self.open
-            .read()
-            .iter()
-            .filter(|((_, l), _)| *l == level)
-            .map(|(_, (start, _))| *start)
-            .min()
-    }
-
     /// A sweep over every series' blocks.
     pub fn start_sweep(&self) -> Result<Sweep, StoreError> {
         let mut ids: Vec<u64> = self.all_series()?.iter().map(|s| s.id).collect();
@@ -143,6 +132,12 @@ impl Store {
         while !sweep.done() && deleted < budget {
             let id = sweep.ids[sweep.pos / SWEPT_LEVELS.len()];
             let level = SWEPT_LEVELS[sweep.pos % SWEPT_LEVELS.len()];
+            if sweep.after.is_none() && level + 1 < LEVELS {
+                // The children of the open block above go through it (see `seal_children`).
+                let span = segments::span(level);
+                let until = marks.level(level).div_euclid(span) * span;
+                deleted += self.seal_children(id, level + 1, until)?;
+            }
             let Some((lo, hi, keep)) = self.sweep_range(id, level, &marks, sweep.after) else {
                 sweep.pos += 1;
                 sweep.after = None;
@@ -250,6 +245,7 @@ impl Store {
             }
             for l in 0..LEVELS {
                 batch.remove(&self.open_blocks, tables::open_key(s.id, l));
+                batch.remove(&self.sealed, tables::open_key(s.id, l));
             }
             batch.remove(
                 &self.series,
@@ -406,6 +402,7 @@ impl Store {
             let keep = *start + segments::span(level) > cutoff;
             if !keep {
                 batch.remove(&self.open_blocks, tables::open_key(series, level));
+                batch.remove(&self.sealed, tables::open_key(series, level));
             }
             keep
         });
