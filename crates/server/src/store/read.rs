@@ -49,13 +49,16 @@ fn scale(v: u64, share: Share) -> u64 {
 
 type OpenMap = HashMap<(u64, u8), (i64, Delta)>;
 
+/// A partial block: its stored value, its delta if open, and the share of it read.
+type Partial<'a> = (Option<Slice>, Option<&'a Delta>, (u64, u64));
+
 /// What a read of one series adds up: whole stored blocks, open blocks' deltas, and
 /// partial blocks (stored value, delta, share).
 #[derive(Default)]
 struct Parts<'a> {
     whole: Vec<Slice>,
     deltas: Vec<&'a Delta>,
-    partial: Vec<(Option<Slice>, Option<&'a Delta>, (u64, u64))>,
+    partial: Vec<Partial<'a>>,
 }
 
 impl Parts<'_> {
