@@ -14,6 +14,10 @@
 //! every delta and removes the markers. After a crash, each marked block is rebuilt from
 //! its children one level down (rebuilt first, bottom-up) plus the long writes aimed at
 //! the block itself, which are also kept apart under [`tables::DIRECT`] levels for this.
+//!
+//! Retention deletes an open block's children through it ([`Store::seal_children`]): what
+//! they held moves into the block's stored value in the same batch, and the block is
+//! marked sealed, so its rebuild adds the remaining children to that stored value.
 
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};

@@ -3,9 +3,10 @@
 //! - nothing before `expired` is read (the original clamps reads to the retention
 //!   boundary);
 //! - blocks of level `L` that ended at or before `levels[L]` are gone, so the part of a
-//!   read they would have answered is answered by the finest coarser level still there,
-//!   its block scaled by the share of its time the read covers (a [`Piece`] with a partial
-//!   overlap), as the original reads a coarse node by overlap.
+//!   read they would have answered is answered by their finest ancestor still there, its
+//!   block scaled by the share of its time the read covers (a [`Piece`] with a partial
+//!   overlap), as the original reads a coarse node by overlap; timelines fall back level
+//!   by level the same way.
 //!
 //! Without marks, [`read_plan`] is exactly [`segments::cover`].
 
