@@ -308,6 +308,9 @@ impl Store {
         level: u8,
         until: i64,
     ) -> Result<usize, StoreError> {
+        if level == 0 || !self.has_children_before(series, level, until)? {
+            return Ok(0);
+        }
         let _guard = self
             .write_lock
             .lock()
@@ -384,6 +387,23 @@ impl Store {
         }
         open.insert((series, level), (start, high));
         Ok(deleted)
+    }
+
+    /// Whether `series` has an open block of `level` with a stored child starting before
+    /// `until` (checked without the write lock, so sweeps rarely take it).
+    fn has_children_before(&self, series: u64, level: u8, until: i64) -> Result<bool, StoreError> {
+        let Some(start) = self.open.read().get(&(series, level)).map(|(s, _)| *s) else {
+            return Ok(false);
+        };
+        if until <= start {
+            return Ok(false);
+        }
+        let child = |t: i64| tables::slot_key(series, Block::containing(level - 1, t));
+        Ok(self
+            .trees
+            .range(child(start)..child(until))
+            .next()
+            .is_some())
     }
 
     /// The deltas of `series`' open blocks inside the run `first..=last` (one level).
