@@ -280,3 +280,39 @@ async fn next_size_marks(
             marks
         }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_become_marks_and_a_level_is_never_kept_longer_than_a_coarser_one() {
+        let policy = RetentionPolicy {
+            max_age: Some(Duration::from_secs(10_000)),
+            level_max_age: BTreeMap::from([
+                (0, Duration::from_secs(5_000)),
+                (1, Duration::from_secs(1_000)),
+                (3, Duration::from_secs(8_000)),
+            ]),
+            max_disk_bytes: None,
+        };
+        let m = policy.marks_at(100_000);
+        assert_eq!(m.expired, 90_000);
+        assert_eq!(m.levels[..5], [99_000, 99_000, 92_000, 92_000, 90_000]);
+        assert_eq!(policy.interval(), Duration::from_secs(500));
+        assert_eq!(
+            RetentionPolicy::max_age(None).marks_at(100_000),
+            Marks::default()
+        );
+        assert!(RetentionPolicy::default().keeps_everything());
+        let sized = RetentionPolicy {
+            max_disk_bytes: Some(1),
+            ..RetentionPolicy::default()
+        };
+        assert_eq!(sized.interval(), SIZE_INTERVAL);
+        assert_eq!(
+            RetentionPolicy::max_age(Some(Duration::from_secs(1))).interval(),
+            Duration::from_secs(5)
+        );
+    }
+}
