@@ -12,7 +12,7 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 STEP := scripts/step.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bench-render bench-profiles bench-store bootstrap-build bootstrap-test clean
+.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bench-render bench-profiles bench-store bench-retention bootstrap-build bootstrap-test clean
 
 run: build
 	./target/release/cinder server $(ARGS)
@@ -80,6 +80,12 @@ bench-store:
 	cargo build --release --locked -p cinder-server
 	mkdir -p target && cp $${CARGO_TARGET_DIR:-target}/release/cinder target/cinder-bench-store
 	CINDER_BIN=$(CURDIR)/target/cinder-bench-store cargo bench --locked -p cinder-server --bench store
+
+# Retention soak (issue 14): ingests continuously for BENCH_RETENTION_SECS (180) seconds
+# with a small policy (level 0 kept 30 s, tables capped at 6 MB) and prints disk use
+# every 5 s; see docs/storage.md.
+bench-retention:
+	cargo bench --locked -p cinder-server --bench retention
 
 test-e2e:
 	@$(STEP) test-e2e bash -c 'cd tests/e2e && node --test'

@@ -338,6 +338,30 @@ impl SparseTree {
         }
     }
 
+    /// Every value multiplied by `num / den`, rounded down (a coarse block read for the
+    /// part of its time a query covers). `den == 0` gives an empty tree.
+    #[must_use]
+    pub fn scaled(&self, num: u64, den: u64) -> SparseTree {
+        if den == 0 {
+            return SparseTree::default();
+        }
+        let scale = |v: u64| {
+            u64::try_from(u128::from(v) * u128::from(num) / u128::from(den)).unwrap_or(u64::MAX)
+        };
+        SparseTree {
+            entries: self
+                .entries
+                .iter()
+                .map(|e| Entry {
+                    index: e.index,
+                    self_: scale(e.self_),
+                    gap: scale(e.gap),
+                })
+                .filter(|e| e.self_ > 0 || e.gap > 0)
+                .collect(),
+        }
+    }
+
     /// The versioned byte form (see the module docs).
     #[must_use]
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -475,6 +499,19 @@ mod tests {
         let mut copy = NodeDict::new();
         copy.extend_from_bytes(&dict.entries_bytes(0)).unwrap();
         assert_eq!(copy.tree(&back).to_text(), tree.to_text());
+    }
+
+    #[test]
+    fn scaling_rounds_every_value_down_and_drops_zeros() {
+        let mut dict = NodeDict::new();
+        let sparse = dict.sparse(&sample());
+        // parse 5, work 2, idle 3: a quarter of each, floored.
+        let quarter = sparse.scaled(1, 4);
+        assert_eq!(quarter.total(), 1);
+        assert_eq!(quarter.len(), 1, "0.5 and 0.75 round down to nothing");
+        assert_eq!(sparse.scaled(3, 3), sparse);
+        assert_eq!(sparse.scaled(7, 10).total(), 3 + 1 + 2);
+        assert!(sparse.scaled(1, 0).is_empty());
     }
 
     #[test]

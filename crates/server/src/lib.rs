@@ -54,7 +54,8 @@ pub struct Settings {
     pub limits: Limits,
     /// Node budget of `/render` when the request names none (`max-nodes-render`).
     pub max_nodes_render: MaxNodes,
-    /// Data older than this is refused at ingestion and deleted; `None` keeps everything.
+    /// Data older than this is refused at ingestion (400) and deleted; `None` keeps
+    /// everything.
     pub retention: Option<Duration>,
 }
 
@@ -196,26 +197,26 @@ impl AppState {
         base::clock::unix_now()
     }
 
-    /// Drops writes that start before the retention boundary (the original drops them
-    /// silently too; agents do not resend refused data anyway).
-    #[must_use]
-    pub fn within_retention(&self, writes: Vec<Write>) -> Vec<Write> {
-        let Some(retention) = self.inner.settings.retention else {
-            return writes;
-        };
-        let cutoff = base::clock::retention_cutoff(self.now(), retention);
-        let before = writes.len();
-        let kept: Vec<Write> = writes
-            .into_iter()
-            .filter(|w| w.window.start >= cutoff)
-            .collect();
-        if kept.len() < before {
-            tracing::debug!(
-                dropped = before - kept.len(),
-                "writes older than the retention period dropped"
-            );
+    /// Refuses an upload holding data that starts before the retention boundary: the
+    /// configured period, or what the store has already expired (the size limit can move
+    /// it). The original answers 200 and drops such writes silently; Cinder answers 400
+    /// with the boundary, and stores nothing of the upload.
+    pub fn check_retention(&self, writes: &[Write]) -> Result<(), error::AppError> {
+        let configured = self
+            .inner
+            .settings
+            .retention
+            .map_or(i64::MIN, |r| base::clock::retention_cutoff(self.now(), r));
+        let cutoff = configured.max(self.inner.store.marks().expired);
+        match writes.iter().map(|w| w.window.start).min() {
+            Some(start) if start < cutoff => Err(error::AppError::InvalidParameter(format!(
+                "profile data starts at {} (unix {start}), before the retention boundary {} \
+                 (unix {cutoff}): data that old is not kept, nothing was stored",
+                base::clock::rfc3339(start),
+                base::clock::rfc3339(cutoff),
+            ))),
+            _ => Ok(()),
         }
-        kept
     }
 }
 

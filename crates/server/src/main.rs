@@ -131,7 +131,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             self_profiling: config
                 .self_profiling
                 .then_some(config.self_profiling_period),
-            retention: config.retention.max_age,
+            retention: config.retention.clone(),
             scrape: config.scrape_configs.clone(),
         },
     );

@@ -16,6 +16,7 @@
 //!   endpoints, and a Node.js program with `@pyroscope/nodejs`'s Express middleware);
 //! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
 //! - `observe`: `GET /metrics` parses as Prometheus text and its counters follow requests;
+//! - `retention`: per-level and size retention, passes during ingestion, too-old uploads;
 //! - `store`: the embedded store through its public API;
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
@@ -33,6 +34,7 @@ mod http;
 mod layers;
 mod limits;
 mod observe;
+mod retention;
 mod scrape;
 mod store;
 mod store_v1;

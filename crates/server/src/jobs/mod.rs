@@ -20,8 +20,8 @@ use crate::AppState;
 pub struct JobsConfig {
     /// Profile the server itself, one profile per period (`None`: off).
     pub self_profiling: Option<Duration>,
-    /// Delete data older than this (`None`: keep everything).
-    pub retention: Option<Duration>,
+    /// What to delete, and when (the default keeps everything and starts no job).
+    pub retention: retention::RetentionPolicy,
     /// Pull mode: the `scrape-configs` jobs (empty: nothing is scraped).
     pub scrape: Vec<ScrapeConfig>,
 }
@@ -42,8 +42,11 @@ impl Jobs {
         if let Some(period) = config.self_profiling {
             selfprof::start(state.queue().clone(), Arc::clone(&stop), period);
         }
-        if let Some(retention) = config.retention {
-            tasks.push(tokio::spawn(retention::run(state.store(), retention)));
+        if !config.retention.keeps_everything() {
+            tasks.push(tokio::spawn(retention::run(
+                state.store(),
+                config.retention,
+            )));
         }
         tasks.extend(scrape::start(state, &config.scrape));
         tasks.push(tokio::spawn(crate::observe::upkeep()));

@@ -143,7 +143,11 @@ async fn scrape_once(
     if !spans {
         *previous = Some(body);
     }
-    let writes = state.within_retention(writes);
+    // A profile older than the retention boundary (a retention shorter than the interval)
+    // is reported on the target, like any refused upload, not stored.
+    state
+        .check_retention(&writes)
+        .map_err(|e| ScrapeError::Store(e.to_string()))?;
     let n = writes.len();
     state
         .queue()

@@ -83,7 +83,9 @@ fn timeline_of(
     for (start, samples) in store.samples_at_level(series, window, level)? {
         builder.add(start, samples);
     }
-    Ok(builder.finish())
+    let mut timeline = builder.finish();
+    timeline.watermarks = store.marks().watermarks();
+    Ok(timeline)
 }
 
 /// The two merged profiles behind a `/render-diff` answer, checked to be comparable.

@@ -67,7 +67,7 @@ pub(super) async fn ingest(
         None => Vec::new(),
     };
     drop(lease);
-    let writes = state.within_retention(writes);
+    state.check_retention(&writes)?;
     state.queue().write(writes).await?;
     Ok(StatusCode::OK)
 }
@@ -106,7 +106,7 @@ async fn push_inner(state: &AppState, headers: &HeaderMap, body: Body) -> Result
     }
     let writes = push::writes_for(req, &limits, state.now())?;
     drop(lease);
-    let writes = state.within_retention(writes);
+    state.check_retention(&writes)?;
     state.queue().write(writes).await
 }
 

@@ -14,6 +14,10 @@
 //! every delta and removes the markers. After a crash, each marked block is rebuilt from
 //! its children one level down (rebuilt first, bottom-up) plus the long writes aimed at
 //! the block itself, which are also kept apart under [`tables::DIRECT`] levels for this.
+//!
+//! Retention deletes an open block's children through it ([`Store::seal_children`]): what
+//! they held moves into the block's stored value in the same batch, and the block is
+//! marked sealed, so its rebuild adds the remaining children to that stored value.
 
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -23,7 +27,7 @@ use cinder_profile::{MaxNodes, Strategy};
 use fjall::{OwnedWriteBatch, PersistMode};
 
 use super::dicts::{self, Growth};
-use super::segments::{self, Block};
+use super::segments::Block;
 use super::tables::{self, SlotCounts};
 use super::{corrupt, Store, StoreError};
 
@@ -174,6 +178,7 @@ impl Store {
                     tables::open_key(series, block.level),
                     block.start_u64().to_be_bytes(),
                 );
+                batch.remove(&self.sealed, tables::open_key(series, block.level));
                 staged.changes.insert(slot, (block.start, delta));
             }
         }
@@ -197,6 +202,7 @@ impl Store {
                 delta,
             )?;
             batch.remove(&self.open_blocks, tables::open_key(series, level));
+            batch.remove(&self.sealed, tables::open_key(series, level));
         }
         growth.persist(self, &mut batch);
         batch.commit()?;
@@ -223,8 +229,8 @@ impl Store {
         let mut open = self.open.write();
         for (level, series, start) in marked {
             let block = Block { level, start };
-            self.rebuild(series, block)?;
-            open.insert((series, level), (start, Delta::default()));
+            let delta = self.rebuild(series, block, &open)?;
+            open.insert((series, level), (start, delta));
         }
         if !open.is_empty() {
             tracing::info!(
@@ -235,16 +241,24 @@ impl Store {
         Ok(())
     }
 
-    /// Stores block `block` of `series` as the sum of its stored children and its direct
-    /// writes.
-    fn rebuild(&self, series: u64, block: Block) -> Result<(), StoreError> {
+    /// Rebuilds open block `block` of `series` from its children (their stored values and,
+    /// for an open child rebuilt before it, its delta in `open`) and its direct writes:
+    /// stores that sum and returns an empty delta; or, if the block is sealed (its stored
+    /// value holds what its deleted children held), returns that sum as its delta.
+    fn rebuild(
+        &self,
+        series: u64,
+        block: Block,
+        open: &HashMap<(u64, u8), (i64, Delta)>,
+    ) -> Result<Delta, StoreError> {
         if block.level == 0 {
-            return Ok(());
+            return Ok(Delta::default());
         }
         let mut growth = Growth::default();
         let mut sum = self.stored(&mut growth, tables::direct_key(series, block))?;
-        let first = Block::containing(block.level - 1, block.start);
-        let last = Block::containing(block.level - 1, block.end() - 1);
+        let child_level = block.level - 1;
+        let first = Block::containing(child_level, block.start);
+        let last = Block::containing(child_level, block.end() - 1);
         let range = tables::slot_key(series, first)..=tables::slot_key(series, last);
         for g in self.trees.range(range) {
             let key: [u8; 17] = g
@@ -253,6 +267,14 @@ impl Store {
                 .try_into()
                 .map_err(|e| corrupt("slot key", e))?;
             sum.add(&self.stored(&mut growth, key)?);
+        }
+        if let Some((start, delta)) = open.get(&(series, child_level)) {
+            if (block.start..block.end()).contains(start) {
+                sum.add(delta);
+            }
+        }
+        if self.sealed_start(series, block.level)? == Some(block.start) {
+            return Ok(sum);
         }
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         self.put(
@@ -263,7 +285,125 @@ impl Store {
         )?;
         growth.persist(self, &mut batch);
         batch.commit()?;
-        Ok(())
+        Ok(Delta::default())
+    }
+
+    /// The start of `series`' sealed open block of `level`, if any.
+    fn sealed_start(&self, series: u64, level: u8) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .sealed
+            .get(tables::open_key(series, level))?
+            .and_then(|v| <[u8; 8]>::try_from(v.as_ref()).ok())
+            .and_then(|b| i64::try_from(u64::from_be_bytes(b)).ok()))
+    }
+
+    /// Deletes the children of `series`' open block of `level` that start before `until`
+    /// (retention), moving what they held into the block's stored value in the same
+    /// atomic batch, and recomputes its in-memory part from the children left and its
+    /// direct writes; the block is marked sealed, so a rebuild after a crash adds its
+    /// children to its stored value. Returns how many children were deleted.
+    pub(super) fn seal_children(
+        &self,
+        series: u64,
+        level: u8,
+        until: i64,
+    ) -> Result<usize, StoreError> {
+        if level == 0 || !self.has_children_before(series, level, until)? {
+            return Ok(0);
+        }
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some((start, _)) = self.open.read().get(&(series, level)).cloned() else {
+            return Ok(0);
+        };
+        let block = Block { level, start };
+        let child_level = level - 1;
+        // An open child stays (its delta is only in memory).
+        let until = match self.open.read().get(&(series, child_level)) {
+            Some((child_start, _)) => until.min(*child_start),
+            None => until,
+        };
+        if until <= start || level == 0 {
+            return Ok(0);
+        }
+        let mut growth = Growth::default();
+        let mut low = if self.sealed_start(series, level)? == Some(start) {
+            self.stored(&mut growth, tables::slot_key(series, block))?
+        } else {
+            Delta::default()
+        };
+        let mut high = self.stored(&mut growth, tables::direct_key(series, block))?;
+        let first = Block::containing(child_level, block.start);
+        let last = Block::containing(child_level, block.end() - 1);
+        let mut batch = self.db.batch();
+        let mut deleted = 0;
+        let open_child = self.open.read().get(&(series, child_level)).cloned();
+        for g in self
+            .trees
+            .range(tables::slot_key(series, first)..=tables::slot_key(series, last))
+        {
+            let key: [u8; 17] = g
+                .key()?
+                .as_ref()
+                .try_into()
+                .map_err(|e| corrupt("slot key", e))?;
+            let child = self.stored(&mut growth, key)?;
+            let child_start = tables::slot_key_start(&key).unwrap_or(i64::MAX);
+            if child_start < until {
+                low.add(&child);
+                batch.remove(&self.trees, key);
+                batch.remove(&self.counts, key);
+                deleted += 1;
+            } else {
+                high.add(&child);
+                if let Some((s, delta)) = &open_child {
+                    if *s == child_start {
+                        high.add(delta);
+                    }
+                }
+            }
+        }
+        if deleted == 0 {
+            return Ok(0);
+        }
+        self.put(
+            &mut batch,
+            &mut growth,
+            tables::slot_key(series, block),
+            low,
+        )?;
+        batch.insert(
+            &self.sealed,
+            tables::open_key(series, level),
+            block.start_u64().to_be_bytes(),
+        );
+        growth.persist(self, &mut batch);
+        let mut open = self.open.write();
+        if let Err(e) = batch.commit() {
+            growth.roll_back();
+            return Err(e.into());
+        }
+        open.insert((series, level), (start, high));
+        Ok(deleted)
+    }
+
+    /// Whether `series` has an open block of `level` with a stored child starting before
+    /// `until` (checked without the write lock, so sweeps rarely take it).
+    fn has_children_before(&self, series: u64, level: u8, until: i64) -> Result<bool, StoreError> {
+        let Some(start) = self.open.read().get(&(series, level)).map(|(s, _)| *s) else {
+            return Ok(false);
+        };
+        if until <= start {
+            return Ok(false);
+        }
+        let child = |t: i64| tables::slot_key(series, Block::containing(level - 1, t));
+        Ok(self
+            .trees
+            .range(child(start)..child(until))
+            .next()
+            .is_some())
     }
 
     /// The deltas of `series`' open blocks inside the run `first..=last` (one level).
@@ -286,10 +426,4 @@ impl Store {
 /// ancestors.
 pub(super) fn ancestors(block: Block) -> impl Iterator<Item = Block> {
     block.with_ancestors().skip(1)
-}
-
-/// Seconds covered by a block of `level`, direct copies included (for retention).
-#[must_use]
-pub(super) fn span_of(level: u8) -> i64 {
-    segments::span(level & !tables::DIRECT)
 }

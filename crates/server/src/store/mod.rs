@@ -1,7 +1,9 @@
 //! The embedded store: the only module that knows the storage engine (fjall, an LSM tree
 //! with lz4-compressed blocks). Handlers call [`Store`] methods with domain types; the key
 //! and value layout is in [`tables`], the time index arithmetic in [`segments`]. Users,
-//! API keys and server secrets live in [`users`] and `keys.rs`.
+//! API keys and server secrets live in [`users`] and `keys.rs`. Reads are in `read.rs`;
+//! retention (what was deleted, [`plan`]'s fallback to coarse blocks, bounded sweeps) in
+//! `retention.rs`.
 //!
 //! Durability: [`Store::write`] commits one atomic batch and fsyncs the journal before it
 //! returns, so whatever a caller acknowledged survives a crash (`kill -9`) of the process.
@@ -12,6 +14,9 @@ mod coarse;
 mod dicts;
 mod keys;
 mod migrate;
+pub mod plan;
+mod read;
+mod retention;
 pub mod segments;
 pub mod tables;
 pub mod users;
@@ -21,20 +26,18 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::Mutex;
 
-use cinder_profile::dict::Sums;
-use cinder_profile::Tree;
 use fjall::config::CompressionPolicy;
 use fjall::{CompressionType, Database, Keyspace, KeyspaceCreateOptions, PersistMode};
 use serde::de::DeserializeOwned;
 
+pub use plan::Marks;
+pub use read::ReadResult;
+pub use retention::Sweep;
 pub use tables::{
     Aggregation, ApiKeyRecord, AppRecord, SeriesMeta, SeriesRecord, SlotCounts, UserRecord,
 };
 pub use users::{UserConflict, UsersTxn};
 pub use write::Write;
-
-use crate::base::Window;
-use segments::Block;
 
 /// A storage failure. Corruption variants say what an operator can do.
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +127,7 @@ pub struct Store {
     counts: Keyspace,
     nodes: Keyspace,
     open_blocks: Keyspace,
+    sealed: Keyspace,
     users: Keyspace,
     users_by_name: Keyspace,
     api_keys: Keyspace,
@@ -137,21 +141,14 @@ pub struct Store {
     dicts: dicts::Dicts,
     /// Open coarse blocks' in-memory parts.
     open: coarse::OpenBlocks,
+    /// What retention has deleted (`store/retention.rs`).
+    marks: retention::MarksCell,
 }
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Store").finish_non_exhaustive()
     }
-}
-
-/// The result of reading a set of series over a window.
-#[derive(Debug, Default)]
-pub struct ReadResult {
-    /// The merged tree (divided by the write count for averaged series).
-    pub tree: Tree,
-    /// Metadata of the last series read.
-    pub meta: SeriesMeta,
 }
 
 impl Store {
@@ -171,6 +168,7 @@ impl Store {
             counts: data(tables::COUNTS)?,
             nodes: data(tables::NODES)?,
             open_blocks: ks(tables::OPEN_BLOCKS)?,
+            sealed: ks(tables::SEALED)?,
             users: ks(tables::USERS)?,
             users_by_name: ks(tables::USERS_BY_NAME)?,
             api_keys: ks(tables::API_KEYS)?,
@@ -180,8 +178,10 @@ impl Store {
             users_lock: Mutex::new(()),
             dicts: dicts::Dicts::default(),
             open: coarse::OpenBlocks::default(),
+            marks: retention::MarksCell::default(),
         };
         store.check_version()?;
+        store.load_marks()?;
         store.load_dicts()?;
         store.recover_open_blocks()?;
         Ok(store)
@@ -263,88 +263,6 @@ impl Store {
         Ok(last)
     }
 
-    /// Merges the trees of `series` over `window`. Averaged series (per the metadata of the
-    /// last one) are divided by the number of writes that contributed (fractional: a write
-    /// split over several blocks counts its share in each).
-    pub fn read(&self, series: &[SeriesRecord], window: Window) -> Result<ReadResult, StoreError> {
-        let mut out = ReadResult::default();
-        let mut writes = 0u64;
-        let runs = segments::runs(&segments::cover(window));
-        // Held while reading stored blocks, so a block being closed is never seen both
-        // stored and in memory.
-        let open = self.open.read();
-        for s in series {
-            let mut stored = Vec::new();
-            let mut deltas = Vec::new();
-            for &(first, last) in &runs {
-                let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
-                for g in self.trees.range(range.clone()) {
-                    stored.push(g.value()?);
-                }
-                for g in self.counts.range(range) {
-                    writes = writes.saturating_add(SlotCounts::decode(&g.value()?).writes);
-                }
-                if let Some(delta) = Store::open_deltas(&open, s.id, first, last) {
-                    deltas.push(&delta.tree);
-                    writes = writes.saturating_add(delta.counts.writes);
-                }
-            }
-            if !stored.is_empty() || !deltas.is_empty() {
-                // The dictionary is taken after the trees: it covers every index they use.
-                let dict = self.dict(s.id)?;
-                let dict = dicts::read(&dict);
-                let mut sums = Sums::new(dict.len());
-                for bytes in stored {
-                    sums.add_bytes(&bytes).map_err(|e| corrupt("tree", e))?;
-                }
-                for delta in deltas {
-                    sums.add(delta);
-                }
-                let tree = dict.tree_of_sums(&sums);
-                if out.tree.is_empty() {
-                    out.tree = tree;
-                } else {
-                    out.tree.merge_from(&tree);
-                }
-            }
-            out.meta = s.meta.clone();
-        }
-        drop(open);
-        if out.meta.aggregation == Aggregation::Average && writes > 0 {
-            out.tree.scale(tables::WRITE_UNIT, writes);
-        }
-        Ok(out)
-    }
-
-    /// Samples per block of `level` overlapping `window`, for timelines: `(block start,
-    /// samples)` pairs of every series, in no particular order.
-    pub fn samples_at_level(
-        &self,
-        series: &[SeriesRecord],
-        window: Window,
-        level: u8,
-    ) -> Result<Vec<(i64, u64)>, StoreError> {
-        let mut out = Vec::new();
-        let first = Block::containing(level, window.start);
-        let last = Block::containing(level, window.end - 1);
-        let open = self.open.read();
-        for s in series {
-            if let Some(delta) = Store::open_deltas(&open, s.id, first, last) {
-                if let Some((start, _)) = open.get(&(s.id, level)) {
-                    out.push((*start, delta.counts.samples));
-                }
-            }
-            let range = tables::slot_key(s.id, first)..=tables::slot_key(s.id, last);
-            for g in self.counts.range(range) {
-                let (k, v) = g.into_inner()?;
-                if let Some(start) = tables::slot_key_start(&k) {
-                    out.push((start, SlotCounts::decode(&v).samples));
-                }
-            }
-        }
-        Ok(out)
-    }
-
     /// Label keys of `app`'s series (or of every series), with `__name__`, sorted.
     pub fn label_keys(&self, app: Option<&str>) -> Result<Vec<String>, StoreError> {
         let series = match app {
@@ -389,9 +307,9 @@ impl Store {
         let existed = self.apps.get(app)?.is_some() || !series.is_empty();
         let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
         for s in &series {
-            batch.remove(&self.open_blocks, tables::open_key(s.id, 0));
-            for level in 1..segments::LEVELS {
+            for level in 0..segments::LEVELS {
                 batch.remove(&self.open_blocks, tables::open_key(s.id, level));
+                batch.remove(&self.sealed, tables::open_key(s.id, level));
             }
             for ks in [&self.trees, &self.counts, &self.nodes] {
                 for g in ks.prefix(tables::series_prefix(s.id)) {
@@ -409,63 +327,12 @@ impl Store {
         Ok(existed)
     }
 
-    /// Removes every slot that ended before `cutoff` (unix seconds). Returns how many.
-    pub fn apply_retention(&self, cutoff: i64) -> Result<usize, StoreError> {
-        let mut removed = 0;
-        for s in self.all_series()? {
-            let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-            let direct = (1..segments::LEVELS).map(|l| l | tables::DIRECT);
-            for level in (0..segments::LEVELS).chain(direct) {
-                let lo = tables::slot_key(s.id, Block { level, start: 0 });
-                let last_start = cutoff - coarse::span_of(level);
-                if last_start < 0 {
-                    continue;
-                }
-                let hi = tables::slot_key(
-                    s.id,
-                    Block {
-                        level,
-                        start: last_start,
-                    },
-                );
-                for ks in [&self.trees, &self.counts] {
-                    for g in ks.range(lo..=hi) {
-                        batch.remove(ks, g.key()?);
-                        removed += 1;
-                    }
-                }
-            }
-            batch.commit()?;
-        }
-        self.forget_open_blocks_before(cutoff)?;
-        Ok(removed / 2)
-    }
-
-    /// Drops the open blocks that ended before `cutoff` (a series that stopped sending),
-    /// so a later close does not store them again.
-    fn forget_open_blocks_before(&self, cutoff: i64) -> Result<(), StoreError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut open = self.open.write();
-        let mut batch = self.db.batch().durability(Some(PersistMode::SyncAll));
-        open.retain(|&(series, level), (start, _)| {
-            let keep = *start + segments::span(level) > cutoff;
-            if !keep {
-                batch.remove(&self.open_blocks, tables::open_key(series, level));
-            }
-            keep
-        });
-        batch.commit()?;
-        Ok(())
-    }
-
     /// Every keyspace, for flushing.
-    fn keyspaces(&self) -> [&Keyspace; 11] {
+    fn keyspaces(&self) -> [&Keyspace; 12] {
         [
             &self.nodes,
             &self.open_blocks,
+            &self.sealed,
             &self.meta,
             &self.series,
             &self.apps,

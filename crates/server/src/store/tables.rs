@@ -30,6 +30,10 @@ pub const TREES: &str = "trees";
 /// Keyspace `open_blocks`: [`open_key`] → start of the series' open block of that level
 /// (u64 BE), whose latest additions are only in memory (see `store/coarse.rs`).
 pub const OPEN_BLOCKS: &str = "open_blocks";
+/// Keyspace `sealed`: [`open_key`] → start of the series' open block of that level (u64
+/// BE) when retention deleted some of its children: its stored value then holds what
+/// they held, and a rebuild after a crash adds the children left to it.
+pub const SEALED: &str = "sealed";
 /// Keyspace `nodes`: [`node_key`] → a chunk of a series' node dictionary: the entries
 /// from the key's index on ([`cinder_profile::dict::NodeDict::entries_bytes`]).
 pub const NODES: &str = "nodes";
