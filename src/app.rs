@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Router;
 use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::api;
 use crate::components::layout::Shell;
@@ -65,6 +66,15 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Pages() -> impl IntoView {
     let path = use_location().pathname;
+    // On a new path the router writes the address bar only when the route view says it is
+    // ready (`<Routes>` waits for its transitions); these pages render at once, so: at once.
+    let browser_url = use_context::<BrowserUrl>();
+    crate::effect::effect(move || {
+        path.track();
+        if let Some(url) = &browser_url {
+            url.ready_to_complete();
+        }
+    });
     let page = Memo::new(move |_| Page::at(&path.get()));
     move || match page.get() {
         Page::Explore => view! { <ExplorePage/> }.into_any(),

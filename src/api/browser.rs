@@ -98,7 +98,10 @@ fn read_file(file: web_sys::File, done: impl FnOnce(String, Vec<u8>) + 'static) 
     let promise = file.array_buffer();
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(promise).await {
-            done(name, gunzip_if_gzip(js_sys::Uint8Array::new(&buf).to_vec()).await);
+            done(
+                name,
+                gunzip_if_gzip(js_sys::Uint8Array::new(&buf).to_vec()).await,
+            );
         }
     });
 }

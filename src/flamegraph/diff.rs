@@ -78,7 +78,8 @@ impl DiffStyle {
         }
         let skipped = int.len().saturating_sub(15);
         #[allow(clippy::cast_precision_loss)] // at most 15 digits: exact
-        let value = mantissa as f64 / scale * 10_f64.powi(i32::try_from(skipped).unwrap_or(i32::MAX));
+        let value =
+            mantissa as f64 / scale * 10_f64.powi(i32::try_from(skipped).unwrap_or(i32::MAX));
         if value.is_finite() && value > 0.0 {
             value
         } else {

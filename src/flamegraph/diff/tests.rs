@@ -181,9 +181,14 @@ fn thresholds_parse_as_plain_decimals_and_anything_else_is_off() {
         ("1234567890123456789", 1_234_567_890_123_456_789.0),
     ] {
         let got = DiffStyle::parse_threshold(text);
-        assert!((got - want).abs() <= want * 1e-12, "{text}: {got} != {want}");
+        assert!(
+            (got - want).abs() <= want * 1e-12,
+            "{text}: {got} != {want}"
+        );
     }
-    for off in ["", ".", "0", "0.0", "-1", "1e3", "abc", "1.2.3", "NaN", "inf"] {
+    for off in [
+        "", ".", "0", "0.0", "-1", "1e3", "abc", "1.2.3", "NaN", "inf",
+    ] {
         assert_eq!(DiffStyle::parse_threshold(off), 0.0, "{off}");
     }
 }
