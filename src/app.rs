@@ -12,7 +12,8 @@ use leptos_router::location::{BrowserUrl, LocationProvider};
 use crate::api;
 use crate::components::layout::Shell;
 use crate::pages::{
-    ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, SettingsPage, SignupPage,
+    ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, ServiceDiscoveryPage,
+    SettingsPage, SignupPage,
 };
 use crate::state::nav::Page;
 use crate::state::{ServerStatus, SessionState, Theme};
@@ -80,6 +81,7 @@ fn Pages() -> impl IntoView {
         Page::Explore => view! { <ExplorePage/> }.into_any(),
         Page::Comparison => view! { <ComparisonPage/> }.into_any(),
         Page::Diff => view! { <DiffPage/> }.into_any(),
+        Page::ServiceDiscovery => view! { <ServiceDiscoveryPage/> }.into_any(),
         Page::Settings => view! { <SettingsPage/> }.into_any(),
         Page::Login => view! { <LoginPage/> }.into_any(),
         Page::Signup => view! { <SignupPage/> }.into_any(),

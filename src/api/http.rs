@@ -3,7 +3,7 @@
 
 use cinder_profile::api::{
     encode_password, ApiKey, BuildInfo, NewApiKey, NewUser, PasswordChange, ProfilePatch, Role,
-    RoleChange, Session, User,
+    RoleChange, ScrapeTarget, Session, User,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -15,6 +15,11 @@ use crate::state::apps::AppInfo;
 /// `GET /build`: the server's version and commit.
 pub async fn build_info() -> Result<BuildInfo, ApiError> {
     get_json("/build").await
+}
+
+/// `GET /targets`: the pull-mode endpoints and their health.
+pub async fn targets() -> Result<Vec<ScrapeTarget>, ApiError> {
+    get_json("/targets").await
 }
 
 /// `GET /api/apps`: every application with its metadata.

@@ -17,6 +17,7 @@ pub mod snippets;
 pub mod source;
 pub mod table;
 pub mod tags;
+pub mod targets;
 pub mod theme;
 pub mod time_range;
 pub mod timeline;

@@ -25,10 +25,17 @@ pub const NAV: &[NavItem] = &[
         label: "Diff",
     },
     NavItem {
+        path: SERVICE_DISCOVERY,
+        label: "Scrape targets",
+    },
+    NavItem {
         path: "/settings",
         label: "Settings",
     },
 ];
+
+/// Path of the scrape targets page (the original's).
+pub const SERVICE_DISCOVERY: &str = "/service-discovery";
 
 /// Path of the settings pages.
 pub const SETTINGS: &str = "/settings";
@@ -125,6 +132,8 @@ pub enum Page {
     Comparison,
     /// `/comparison-diff`: the diff flamegraph.
     Diff,
+    /// `/service-discovery`: the scrape targets.
+    ServiceDiscovery,
     /// `/settings` and every `/settings/...` tab.
     Settings,
     /// `/login`.
@@ -144,6 +153,7 @@ impl Page {
             "" | "/explore" => Page::Explore,
             "/comparison" => Page::Comparison,
             "/comparison-diff" => Page::Diff,
+            SERVICE_DISCOVERY => Page::ServiceDiscovery,
             "/login" => Page::Login,
             "/signup" => Page::Signup,
             SETTINGS => Page::Settings,
@@ -164,6 +174,7 @@ mod tests {
             ("/explore/", Page::Explore),
             ("/comparison", Page::Comparison),
             ("/comparison-diff", Page::Diff),
+            ("/service-discovery", Page::ServiceDiscovery),
             ("/settings", Page::Settings),
             ("/settings/users", Page::Settings),
             ("/login", Page::Login),

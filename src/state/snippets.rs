@@ -93,7 +93,10 @@ Pyroscope.start();"#
 }
 
 /// Rust `pyroscope` 2.x: the builder takes the backend up front and has no `auth_token`;
-/// `basic_auth` sets the credentials.
+/// `basic_auth` sets the credentials. Checked by hand (building the crate takes about 20
+/// minutes, too long for CI): pasted into a `main` with `pyroscope = { version = "2",
+/// features = ["backend-pprof-rs"] }` (2.1.5, the current release on 2026-12-03), it
+/// builds, and its profile reaches a server with ingestion auth as `my.app.cpu`.
 fn rust(server: &str, key: &str) -> String {
     format!(
         r#"use pyroscope::backend::{{pprof_backend, BackendConfig, PprofConfig}};

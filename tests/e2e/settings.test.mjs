@@ -1,13 +1,13 @@
 // The first-day workflow in the browser, with both auth switches on, through the pages
 // only: sign in as admin/admin (back to the wanted URL, no app navigation and no refused
 // request while signed out), change the initial password, sign out and in again, create
-// an Agent key and paste the page's Python snippet into the real PyPI agent, see its app
-// and flamegraph, add a ReadOnly user and check what they see and what the API refuses
+// an Agent key and paste the page's Python, Node.js and curl snippets into the real PyPI
+// and npm agents and a shell, see the app and flamegraph, add a ReadOnly user and check what they see and what the API refuses
 // them, then delete the key and check that the agent's uploads are refused and dropped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, openBrowser, REPO } from './harness.mjs';
@@ -81,6 +81,31 @@ pyroscope.shutdown()
   assert.equal(run.status, 0, `agent failed: ${run.stderr}`);
 }
 
+/** Runs the page's Node.js snippet, as pasted, around a busy loop for `seconds`, then
+ * stops the agent (which sends what it holds). `require('@pyroscope/nodejs')` resolves to
+ * the current release the tests install (the `pyroscope-nodejs-06` alias). */
+function runNodeSnippet(snippet, seconds) {
+  const dir = join(scratch, 'node-agent');
+  mkdirSync(join(dir, 'node_modules', '@pyroscope'), { recursive: true });
+  const link = join(dir, 'node_modules', '@pyroscope', 'nodejs');
+  if (!existsSync(link)) symlinkSync(join(REPO, 'tests/e2e/node_modules/pyroscope-nodejs-06'), link);
+  const program = `${snippet}
+
+function nodeHotLoop(n) { let t = 0; for (let i = 0; i < n; i++) t += i * i; return t; }
+function tick(deadline) {
+  const until = Date.now() + 50;
+  while (Date.now() < until) nodeHotLoop(100000);
+  if (Date.now() < deadline) setImmediate(() => tick(deadline));
+  else Pyroscope.stop().then(() => process.exit(0));
+}
+tick(Date.now() + ${seconds} * 1000);
+`;
+  const file = join(dir, 'agent.cjs');
+  writeFileSync(file, program);
+  const run = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 90000, cwd: dir });
+  assert.equal(run.status, 0, `node agent failed: ${run.stderr}`);
+}
+
 async function ticks(page) {
   const q = encodeURIComponent('my.app.cpu{}');
   const r = await page.request.get(`${server.url}/render?format=json&from=now-15m&until=now%2B5m&query=${q}`);
@@ -136,6 +161,9 @@ test('sign in goes back to the wanted page; the initial password must be changed
 
 let secret;
 let pySnippet;
+/** The Node.js and curl snippets shown with the new key. */
+let nodeSnippet;
+let curlSnippet;
 
 test('an Agent key from the page works in the real agent as pasted', { timeout: 150000 }, async () => {
   assert.ok(existsSync(PYTHON), `missing ${PYTHON}: run scripts/bootstrap.sh test`);
@@ -156,6 +184,8 @@ test('an Agent key from the page works in the real agent as pasted', { timeout: 
   assert.ok(snippet.includes(secret) && snippet.includes(server.url), snippet);
 
   pySnippet = snippet;
+  nodeSnippet = await page.textContent('#snippet-node');
+  curlSnippet = await page.textContent('#snippet-curl');
   runSnippet(snippet, 15);
   await page.goto(server.url + '/');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('query') === 'my.app.cpu{}');
@@ -163,6 +193,28 @@ test('an Agent key from the page works in the real agent as pasted', { timeout: 
   assert.ok(await page.locator('canvas').count() > 0, 'a flamegraph is drawn');
   assert.ok(await ticks(page) > 100);
   assert.deepEqual(browser.problems, []);
+});
+
+test('the Node.js snippet works in the real agent as pasted', { timeout: 120000 }, async () => {
+  const { page } = browser;
+  const snippet = nodeSnippet;
+  assert.ok(snippet && snippet.includes(secret) && snippet.includes(server.url), snippet);
+  runNodeSnippet(snippet, 6);
+  const q = encodeURIComponent('my.app.wall{}');
+  const r = await page.request.get(`${server.url}/render?format=collapsed&from=now-15m&until=now%2B5m&query=${q}`);
+  assert.equal(r.status(), 200);
+  assert.match(await r.text(), /nodeHotLoop/, 'the agent authenticated with the key and its profile is stored');
+});
+
+test('the curl snippet works as pasted', async () => {
+  const { page } = browser;
+  const snippet = curlSnippet;
+  assert.ok(snippet && snippet.includes(secret), snippet);
+  const run = spawnSync('sh', ['-c', snippet], { encoding: 'utf8', timeout: 30000 });
+  assert.equal(run.status, 0, `curl failed: ${run.stderr}`);
+  const q = encodeURIComponent('my.app.cpu{}');
+  const r = await page.request.get(`${server.url}/render?format=collapsed&from=now-15m&until=now%2B5m&query=${q}`);
+  assert.match(await r.text(), /main;work;compute 100/);
 });
 
 test('a ReadOnly user sees no admin pages or actions and the API refuses them', async () => {

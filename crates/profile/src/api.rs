@@ -7,12 +7,14 @@ use serde::{Deserialize, Serialize};
 
 mod accounts;
 mod apps;
+mod targets;
 
 pub use accounts::{
     encode_base64, encode_password, ApiKey, NewApiKey, NewUser, PasswordChange, ProfilePatch, Role,
     RoleChange, Session, User,
 };
 pub use apps::AppInfo;
+pub use targets::{ScrapeTarget, TargetHealth};
 
 /// The body of `GET /build`: which binary is answering.
 ///

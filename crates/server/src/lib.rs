@@ -6,11 +6,13 @@
 //! - [`config`]: flags and env vars → validated [`config::Config`].
 //! - [`auth`]: users, sessions, API keys, roles; the guards of the route table.
 //! - [`routes`]: HTTP handlers, grouped by resource; `routes::assets` serves the web app.
-//! - [`scrape`]: pull mode (the `scrape-configs` jobs).
+//! - [`scrape`]: pull mode: `scrape-configs`, the endpoints they give, fetching, health.
 //! - [`ingest`]: upload parsing (query, encodings, body formats, push) and the writer.
 //! - [`query`]: time expressions, the timeline grid, compiled selectors, render reads.
 //! - [`store`]: the embedded store (fjall); the only module that knows the engine.
-//! - [`jobs`]: background work (self-profiling as `cinder.server.cpu`, retention).
+//! - [`jobs`]: background work (self-profiling as `cinder.server.cpu`, retention, the
+//!   scrape loops).
+//! - [`observe`]: Prometheus metrics (`/metrics`) and the per-request log line.
 //! - [`error`]: the one error type and how it is rendered.
 //! - [`build_info`]: what `GET /build` reports.
 //! - [`base`]: the ground floor: unix seconds, time expressions, the clock, `Window`, `Role`.
@@ -24,6 +26,7 @@ pub mod config;
 pub mod error;
 pub mod ingest;
 pub mod jobs;
+pub mod observe;
 pub mod query;
 pub mod routes;
 pub mod scrape;
@@ -40,6 +43,7 @@ pub use routes::assets::Assets;
 use auth::{Auth, AuthConfig, StartError};
 use ingest::budget::MemoryBudget;
 use ingest::{Limits, WriteQueue};
+use scrape::Targets;
 use store::{Store, Write};
 
 /// Tunables of the HTTP layer.
@@ -77,6 +81,7 @@ struct Inner {
     settings: Settings,
     auth: Auth,
     budget: MemoryBudget,
+    targets: Targets,
 }
 
 impl AppState {
@@ -100,6 +105,7 @@ impl AppState {
     }
 
     fn assemble(assets: Assets, store: Arc<Store>, settings: Settings, auth: Auth) -> Self {
+        observe::install();
         let queue = WriteQueue::start(Arc::clone(&store));
         let budget = MemoryBudget::new(settings.limits.max_in_flight, ingest::budget::WAIT);
         Self {
@@ -110,6 +116,7 @@ impl AppState {
                 settings,
                 auth,
                 budget,
+                targets: Targets::default(),
             }),
         }
     }
@@ -150,6 +157,12 @@ impl AppState {
         &self.inner.budget
     }
 
+    /// The pull-mode endpoints and their health (filled by `jobs::scrape`).
+    #[must_use]
+    pub fn scrape_targets(&self) -> &Targets {
+        &self.inner.targets
+    }
+
     /// Default `/render` node budget.
     #[must_use]
     pub fn max_nodes_render(&self) -> MaxNodes {
@@ -185,9 +198,9 @@ impl AppState {
     }
 }
 
-/// The complete HTTP application.
+/// The complete HTTP application, each request logged at debug level.
 pub fn app(state: AppState) -> Router {
     routes::router(&state)
         .with_state(state)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(observe::http::log_request))
 }

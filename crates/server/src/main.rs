@@ -101,6 +101,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
                 .self_profiling
                 .then_some(config.self_profiling_period),
             retention: config.settings.retention,
+            // Filled from the config file's `scrape-configs` once it is read (issue 14).
+            scrape: Vec::new(),
         },
     );
     // Connect info gives handlers the client address (login throttling).

@@ -4,10 +4,14 @@
 //! - `api`: the data API over HTTP (ingest formats and errors, render shapes);
 //! - `auth`: users, sessions, API keys and roles (the access matrix and its rules);
 //! - `http`: request in, response out through `app()` without a socket;
+//! - `layers`: base/ and store/ import nothing above them; no import cycles;
 //! - `binary`: the real `cinder` executable (flags, listening, graceful shutdown);
 //! - `binary_memory`: the real executable's memory: idle with self-profiling, and its peak
 //!   under concurrent gzip bombs;
+//! - `scrape`: pull mode against loopback targets (a local server with good and broken
+//!   endpoints, and a Node.js program with `@pyroscope/nodejs`'s Express middleware);
 //! - `limits`: upload size limits and the upload memory budget (gzip bombs everywhere);
+//! - `observe`: `GET /metrics` parses as Prometheus text and its counters follow requests;
 //! - `store`: the embedded store through its public API;
 //! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
 
@@ -19,6 +23,9 @@ mod binary;
 mod binary_memory;
 mod coarse;
 mod http;
+mod layers;
 mod limits;
+mod observe;
+mod scrape;
 mod store;
 mod store_v1;

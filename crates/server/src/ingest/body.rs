@@ -15,10 +15,7 @@ use crate::error::AppError;
 
 /// Maps a profile decoding error to the right status: 413 for size, 422 otherwise.
 pub fn decode_error(e: &DecodeError) -> AppError {
-    match e {
-        DecodeError::TooLarge { .. } => AppError::TooLarge(e.to_string()),
-        _ => AppError::BadBody(e.to_string()),
-    }
+    AppError::from(super::IngestError::from(e))
 }
 
 fn body_too_large(max_body: usize) -> AppError {

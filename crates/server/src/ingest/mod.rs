@@ -5,7 +5,10 @@
 //! - [`budget`]: the memory all uploads in flight may hold together, and each one's lease.
 //! - [`body`]: reading the body within the size limit and the lease; multipart.
 //! - [`inflate`]: Content-Encoding and gzip sniffing, inflated as a stream within the lease.
-//! - [`formats`]: folded, lines, tree, trie and pprof bodies → writes.
+//! - [`upload`]: the typed entry point: an [`Upload`] (key, window, metadata, profile)
+//!   → writes, or an [`IngestError`]; `/ingest` and the scraper both go through it.
+//! - [`formats`]: `/ingest` bodies (folded, lines, tree, trie, pprof, multipart) → the
+//!   upload's payload.
 //! - [`push`]: Grafana's Connect `PushRequest` → writes.
 //! - [`queue`]: the single writer that batches concurrent uploads into one fsync.
 // Stored and uploaded bytes are never trusted: no unwrap outside tests.
@@ -18,8 +21,10 @@ pub mod inflate;
 pub mod params;
 pub mod push;
 pub mod queue;
+pub mod upload;
 
 pub use queue::WriteQueue;
+pub use upload::{IngestError, Payload, PprofPayload, Upload};
 
 /// Size limits applied to uploads.
 ///

@@ -28,6 +28,19 @@ pub enum BodyFormat {
 }
 
 impl BodyFormat {
+    /// The format's name in metrics (`format` label).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            BodyFormat::Folded => "folded",
+            BodyFormat::Lines => "lines",
+            BodyFormat::Tree => "tree",
+            BodyFormat::Trie => "trie",
+            BodyFormat::Pprof => "pprof",
+            BodyFormat::Multipart => "multipart",
+        }
+    }
+
     /// First matching rule wins: trie, tree, lines, pprof, multipart Content-Type, folded.
     /// A multipart Content-Type wins over `format=pprof`, since some agents send both.
     pub fn choose(format: &str, content_type: &str) -> Result<BodyFormat, AppError> {

@@ -14,8 +14,8 @@ use cinder_profile::pprof::{
 use cinder_profile::selector::{SeriesKey, NAME_LABEL};
 
 use super::body::decode_error;
-use super::formats::og_write;
 use super::params::IngestParams;
+use super::upload::og_write;
 use super::{Limits, EXEMPLAR_LABELS};
 use crate::base::time::UnixSecs;
 use crate::base::Window;
@@ -97,7 +97,7 @@ fn profile_writes(
     Ok(profile
         .series_with(&configs, None)
         .into_iter()
-        .map(|s| og_write(base, spy_name(profile_type), &params, s))
+        .map(|s| og_write(base, spy_name(profile_type), params.window, s))
         .collect())
 }
 

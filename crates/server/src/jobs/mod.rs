@@ -1,8 +1,9 @@
-//! Background work, in one place: self-profiling and retention (and, as they are added,
-//! scraping). Jobs start once the server's state exists and write through its write
-//! queue, like uploads; [`Jobs::stop`] ends them at shutdown.
+//! Background work, in one place: self-profiling, retention, the metrics recorder's upkeep
+//! and scraping (pull mode). Jobs start once the server's state exists and write through
+//! its write queue, like uploads; [`Jobs::stop`] ends them at shutdown.
 
 pub mod retention;
+pub mod scrape;
 pub mod selfprof;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -11,15 +12,18 @@ use std::time::Duration;
 
 use tokio::task::JoinHandle;
 
+use crate::scrape::ScrapeConfig;
 use crate::AppState;
 
 /// What to run in the background.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Default)]
 pub struct JobsConfig {
     /// Profile the server itself, one profile per period (`None`: off).
     pub self_profiling: Option<Duration>,
     /// Delete data older than this (`None`: keep everything).
     pub retention: Option<Duration>,
+    /// Pull mode: the `scrape-configs` jobs (empty: nothing is scraped).
+    pub scrape: Vec<ScrapeConfig>,
 }
 
 /// The running jobs.
@@ -41,6 +45,8 @@ impl Jobs {
         if let Some(retention) = config.retention {
             tasks.push(tokio::spawn(retention::run(state.store(), retention)));
         }
+        tasks.extend(scrape::start(state, &config.scrape));
+        tasks.push(tokio::spawn(crate::observe::upkeep()));
         Jobs { stop, tasks }
     }
 

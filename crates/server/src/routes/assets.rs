@@ -28,6 +28,7 @@ const SPA_ROUTES: &[&str] = &[
     "login",
     "signup",
     "settings",
+    "service-discovery",
     "forbidden",
 ];
 

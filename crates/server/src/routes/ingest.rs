@@ -17,7 +17,7 @@ use crate::ingest::body::{decode_error, read_body};
 use crate::ingest::budget::Lease;
 use crate::ingest::inflate::{decode_content_encoding, inflate_if_gzip};
 use crate::ingest::params::{BodyFormat, IngestParams};
-use crate::ingest::{formats, push};
+use crate::ingest::{formats, push, Upload};
 use crate::AppState;
 
 fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
@@ -55,8 +55,17 @@ pub(super) async fn ingest(
     } else {
         inflate_if_gzip(body, &mut lease).await?
     };
-    let writes =
-        formats::writes_for(&params, format, content_type, body, &limits, &mut lease).await?;
+    let payload = formats::payload_for(format, content_type, body, &mut lease).await?;
+    let writes = match payload {
+        Some(payload) => Upload {
+            key: params.key,
+            window: params.window,
+            meta: params.meta,
+            payload,
+        }
+        .writes(&limits)?,
+        None => Vec::new(),
+    };
     drop(lease);
     let writes = state.within_retention(writes);
     state.queue().write(writes).await?;

@@ -1,7 +1,9 @@
 //! The route table. Paths follow the original Pyroscope server (spec §2) plus Grafana's
 //! push endpoint; each group lives in its own module. Every route carries the guard of its
-//! row in the spec's Auth column ([`Access`]); only `/healthz`, `/api/session`, `/login`,
-//! `/logout`, `/signup` and the web app's static files are open whatever the switches say.
+//! row in the spec's Auth column ([`Access`]); only `/healthz`, `/metrics`, `/api/session`,
+//! `/login`, `/logout`, `/signup` and the web app's static files are open whatever the
+//! switches say. Routes added with [`Table::add_observed`] are recorded in the metrics
+//! (`crate::observe`).
 
 mod apps;
 pub mod assets;
@@ -20,6 +22,7 @@ use axum::Router;
 use crate::auth::guard::Style;
 use crate::auth::Access;
 use crate::error::AppError;
+use crate::observe::http::Observed;
 use crate::AppState;
 
 use table::Table;
@@ -54,34 +57,56 @@ fn data_routes(t: &mut Table<'_>) {
     let api = |a| Some((a, Style::Api));
     for prefix in ["", "/pyroscope"] {
         let p = |path: &str| format!("{prefix}{path}");
-        t.add(
+        t.add_observed(
             Verb::Post,
             &p("/ingest"),
             api(Access::Ingest),
+            Observed::Ingest,
             ingest::ingest,
         );
-        t.add(Verb::Any, &p("/render"), api(Access::Any), render::render);
-        t.add(
+        t.add_observed(
+            Verb::Any,
+            &p("/render"),
+            api(Access::Any),
+            Observed::Query("render"),
+            render::render,
+        );
+        t.add_observed(
             Verb::Any,
             &p("/render-diff"),
             api(Access::Any),
+            Observed::Query("render_diff"),
             render::render_diff,
         );
-        t.add(
+        t.add_observed(
             Verb::Any,
             &p("/label-values"),
             api(Access::Any),
+            Observed::Query("label_values"),
             labels::label_values,
         );
     }
-    t.add(
+    t.add_observed(
         Verb::Post,
         "/push.v1.PusherService/Push",
         Some((Access::Ingest, Style::Connect)),
+        Observed::Push,
         ingest::push,
     );
-    t.add(Verb::Any, "/labels", api(Access::Any), labels::labels);
-    t.add(Verb::Get, "/api/apps", api(Access::Any), apps::apps_list);
+    t.add_observed(
+        Verb::Any,
+        "/labels",
+        api(Access::Any),
+        Observed::Query("labels"),
+        labels::labels,
+    );
+    t.add_observed(
+        Verb::Get,
+        "/api/apps",
+        api(Access::Any),
+        Observed::Query("apps"),
+        apps::apps_list,
+    );
     t.add(
         Verb::Delete,
         "/api/apps",
@@ -89,14 +114,22 @@ fn data_routes(t: &mut Table<'_>) {
         apps::apps_delete,
     );
     t.add(Verb::Any, "/build", api(Access::Any), meta::build);
+    t.add(Verb::Any, "/targets", api(Access::Any), meta::targets);
 }
 
-/// Open routes: health, the session, sign-in, sign-out and sign-up.
+/// Open routes: health, metrics, the session, sign-in, sign-out and sign-up.
 fn session_routes(t: &mut Table<'_>) {
     t.add(Verb::Any, "/healthz", None, meta::healthz);
+    t.add(Verb::Any, "/metrics", None, meta::metrics);
     t.add(Verb::Get, "/api/session", None, auth::session_get);
     t.add(Verb::Get, "/login", None, assets::spa);
-    t.add(Verb::Post, "/login", None, auth::session_create);
+    t.add_observed(
+        Verb::Post,
+        "/login",
+        None,
+        Observed::Login,
+        auth::session_create,
+    );
     t.fallback("/login", method_not_allowed);
     t.add(Verb::Get, "/logout", None, auth::session_delete);
     t.add(Verb::Post, "/logout", None, auth::session_delete);

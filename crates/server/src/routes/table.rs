@@ -12,6 +12,7 @@ use axum::Router;
 
 use crate::auth::guard::{guard, Guard, Style};
 use crate::auth::Access;
+use crate::observe::{self, http::Observed};
 use crate::AppState;
 
 /// An HTTP method a route answers, or every method.
@@ -95,17 +96,57 @@ impl<'s> Table<'s> {
         H: Handler<T, AppState>,
         T: 'static,
     {
-        let route = match (verb.filter(), access) {
-            (None, None) => any(handler),
-            (Some(f), None) => on(f, handler),
-            (None, Some((a, style))) => {
-                any(handler).layer(from_fn_with_state(self.guard(a, style), guard))
-            }
-            // `route_layer` keeps the 405 for other methods ahead of the guard.
-            (Some(f), Some((a, style))) => {
-                on(f, handler).route_layer(from_fn_with_state(self.guard(a, style), guard))
-            }
+        self.insert(verb, path, access, None, handler);
+    }
+
+    /// Like [`Table::add`], and the route's requests are recorded as `what` in the metrics
+    /// (refusals of its guard included).
+    pub(super) fn add_observed<H, T>(
+        &mut self,
+        verb: Verb,
+        path: &str,
+        access: Option<(Access, Style)>,
+        what: Observed,
+        handler: H,
+    ) where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.insert(verb, path, access, Some(what), handler);
+    }
+
+    fn insert<H, T>(
+        &mut self,
+        verb: Verb,
+        path: &str,
+        access: Option<(Access, Style)>,
+        observed: Option<Observed>,
+        handler: H,
+    ) where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        // `any` routes are a method router's fallback, which only `layer` wraps; on
+        // method-filtered routes `route_layer` keeps the 405 for other methods ahead of
+        // the guard (and out of the metrics).
+        let mut route = match verb.filter() {
+            None => any(handler),
+            Some(f) => on(f, handler),
         };
+        if let Some((a, style)) = access {
+            let layer = from_fn_with_state(self.guard(a, style), guard);
+            route = match verb {
+                Verb::Any => route.layer(layer),
+                _ => route.route_layer(layer),
+            };
+        }
+        if let Some(what) = observed {
+            let layer = from_fn_with_state(what, observe::http::track);
+            route = match verb {
+                Verb::Any => route.layer(layer),
+                _ => route.route_layer(layer),
+            };
+        }
         let merged = match self.paths.remove(path) {
             Some(existing) => existing.merge(route),
             None => route,

@@ -226,6 +226,12 @@ impl Store {
         scan_json("series record", self.series.iter())
     }
 
+    /// How many series there are (a scan of the series index: for `/metrics`, not hot
+    /// paths).
+    pub fn series_count(&self) -> Result<usize, StoreError> {
+        Ok(self.series.len()?)
+    }
+
     /// Applications in creation order.
     pub fn apps(&self) -> Result<Vec<(String, AppRecord)>, StoreError> {
         let mut apps = self

@@ -1,7 +1,7 @@
 //! No password, API key, session token or signing secret reaches the logs (or `Debug`
 //! output a log line could include). The test installs a global subscriber at TRACE that
-//! captures every line of this test binary (from the time it starts), drives logins, key creation, uploads and
-//! password changes, then searches the capture for each secret.
+//! captures every line of this test binary (from the time it starts), drives logins, key creation, uploads,
+//! password changes and a key in a query string, then searches the capture for each secret.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -78,6 +78,10 @@ async fn no_secret_is_ever_logged() {
     }
     let bogus = Credential::Bearer("psx-bogus-key-456".into());
     assert_eq!(fx.call(&bogus, "POST", ingest, "a 1").await.status, 401);
+    // A key in the query string (no agent sends one, but a hand-written URL might) stays
+    // out of the per-request log line.
+    let in_query = "/render?query=h.cpu%7B%7D&api_key=psx-bogus-key-456";
+    assert_eq!(fx.call(&none, "GET", in_query, "").await.status, 401);
     let change = format!(
         r#"{{"oldPassword":"{}","newPassword":"{}"}}"#,
         b64(PASSWORD),
@@ -110,6 +114,10 @@ async fn no_secret_is_ever_logged() {
 
     let logs = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(logs.contains("login refused"), "the capture works:\n{logs}");
+    assert!(
+        logs.contains("uri=/render?query=h.cpu%7B%7D&api_key=<redacted> status=401"),
+        "one line per request, query credentials redacted:\n{logs}"
+    );
     for secret in [
         PASSWORD,
         &b64(PASSWORD),

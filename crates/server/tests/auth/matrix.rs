@@ -67,12 +67,14 @@ const PUSH: &str = "/push.v1.PusherService/Push";
 #[rustfmt::skip]
 const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/healthz", "", Rule::Open, 200),
+    ep("GET", "/metrics", "", Rule::Open, 200),
     ep("GET", "/api/session", "", Rule::Open, 200),
     ep("GET", "/main.css", "", Rule::Open, 200),
     ep("GET", "/login", "", Rule::Open, 200),
     ep("GET", "/signup", "", Rule::Open, 200),
     ep("GET", "/", "", Rule::Page, 200),
     ep("GET", "/settings/users", "", Rule::Page, 200),
+    ep("GET", "/service-discovery", "", Rule::Page, 200),
     ep("GET", "/render?query=victim.cpu%7B%7D&from=1699999000&until=1700001000&format=json", "", Rule::Any, 200),
     ep("POST", "/render?query=victim.cpu%7B%7D&from=1699999000&until=1700001000&format=collapsed", "", Rule::Any, 200),
     ep("GET", "/pyroscope/render?query=victim.cpu%7B%7D&from=1699999000&until=1700001000", "", Rule::Any, 200),
@@ -83,6 +85,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/pyroscope/label-values?label=env", "", Rule::Any, 200),
     ep("GET", "/api/apps", "", Rule::Any, 200),
     ep("GET", "/build", "", Rule::Any, 200),
+    ep("GET", "/targets", "", Rule::Any, 200),
     ep("POST", "/ingest?name=new.app.cpu&from=1700000000&until=1700000010", "a;b 1\n", Rule::Ingest, 200),
     ep("POST", "/pyroscope/ingest?name=new.app.cpu&from=1700000000&until=1700000010", "a;c 1\n", Rule::Ingest, 200),
     ep("POST", PUSH, "", Rule::Ingest, 200),
