@@ -12,7 +12,7 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 STEP := scripts/step.sh
 WASM := --target wasm32-unknown-unknown
 
-.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bench-wasm bench-memory bench-render bench-profiles bench-store bench-retention bootstrap-build bootstrap-test clean
+.PHONY: run build web test fmt-check clippy test-host test-wasm test-e2e bundle-size bench-wasm bench-memory bench-render bench-profiles bench-store bench-retention bootstrap-build bootstrap-test clean
 
 run: build
 	./target/release/cinder server $(ARGS)
@@ -25,8 +25,13 @@ build: bootstrap-build
 web: bootstrap-build
 	@$(STEP) trunk-build trunk build --release --locked --offline
 
-test: bootstrap-test fmt-check clippy test-host build test-wasm test-e2e
+test: bootstrap-test fmt-check clippy test-host build bundle-size test-wasm test-e2e
 	@echo "make test: every step passed"
+
+# The download budget of the app (wasm + JS + CSS, gzip -9 <= 450 KB), on the release dist/
+# that `build` just made.
+bundle-size:
+	@$(STEP) bundle-size scripts/bundle-size.sh dist 450000
 
 bootstrap-build:
 	@$(STEP) bootstrap scripts/bootstrap.sh build

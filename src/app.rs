@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::Router;
+use leptos_router::hooks::use_location;
+use leptos_router::location::{BrowserUrl, LocationProvider};
 
 use crate::api;
 use crate::components::layout::Shell;
@@ -14,6 +15,7 @@ use crate::pages::{
     ComparisonPage, DiffPage, ExplorePage, LoginPage, NotFoundPage, ServiceDiscoveryPage,
     SettingsPage, SignupPage,
 };
+use crate::state::nav::Page;
 use crate::state::{ServerStatus, SessionState, Theme};
 
 /// The user's theme preference, provided to every component.
@@ -37,7 +39,7 @@ pub fn App() -> impl IntoView {
     let theme = RwSignal::new(Theme::parse(
         api::browser::load(Theme::STORAGE_KEY).as_deref(),
     ));
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let t = theme.get();
         api::browser::apply_theme(t);
         api::browser::store(Theme::STORAGE_KEY, t.as_str());
@@ -52,19 +54,38 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <Shell>
-                <Routes fallback=|| view! { <NotFoundPage/> }>
-                    <Route path=path!("/") view=ExplorePage/>
-                    <Route path=path!("/explore") view=ExplorePage/>
-                    <Route path=path!("/comparison") view=ComparisonPage/>
-                    <Route path=path!("/comparison-diff") view=DiffPage/>
-                    <Route path=path!("/service-discovery") view=ServiceDiscoveryPage/>
-                    <Route path=path!("/settings") view=SettingsPage/>
-                    <Route path=path!("/settings/*any") view=SettingsPage/>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/signup") view=SignupPage/>
-                </Routes>
+                <Pages/>
             </Shell>
         </Router>
+    }
+}
+
+/// The route table: the page for the current path ([`Page::at`]), rebuilt only when the page
+/// changes (not on query-string changes, nor between settings tabs). A plain match instead
+/// of the router's `<Routes>`, whose nested-route machinery costs the bundle more than this
+/// flat table needs.
+#[component]
+fn Pages() -> impl IntoView {
+    let path = use_location().pathname;
+    // On a new path the router writes the address bar only when the route view says it is
+    // ready (`<Routes>` waits for its transitions); these pages render at once, so: at once.
+    let browser_url = use_context::<BrowserUrl>();
+    crate::effect::effect(move || {
+        path.track();
+        if let Some(url) = &browser_url {
+            url.ready_to_complete();
+        }
+    });
+    let page = Memo::new(move |_| Page::at(&path.get()));
+    move || match page.get() {
+        Page::Explore => view! { <ExplorePage/> }.into_any(),
+        Page::Comparison => view! { <ComparisonPage/> }.into_any(),
+        Page::Diff => view! { <DiffPage/> }.into_any(),
+        Page::ServiceDiscovery => view! { <ServiceDiscoveryPage/> }.into_any(),
+        Page::Settings => view! { <SettingsPage/> }.into_any(),
+        Page::Login => view! { <LoginPage/> }.into_any(),
+        Page::Signup => view! { <SignupPage/> }.into_any(),
+        Page::NotFound => view! { <NotFoundPage/> }.into_any(),
     }
 }
 

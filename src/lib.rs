@@ -20,4 +20,6 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
+pub mod effect;
+#[cfg(target_arch = "wasm32")]
 pub mod pages;

@@ -112,3 +112,28 @@ async fn banner_appears_when_the_server_does_not_answer_build() {
     );
     assert_eq!(text_of(&host, "#server-version").unwrap(), "Cinder");
 }
+
+/// `main;work 3\nmain;idle 1\n`, gzip -9 (made with Python's `gzip.compress(..., mtime=0)`).
+const FOLDED_GZ: [u8; 41] = [
+    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xcb, 0x4d, 0xcc, 0xcc, 0xb3, 0x2e,
+    0xcf, 0x2f, 0xca, 0x56, 0x30, 0xe6, 0xca, 0x05, 0xb1, 0x33, 0x53, 0x72, 0x52, 0x15, 0x0c, 0xb9,
+    0x00, 0xb0, 0xe9, 0x31, 0x59, 0x18, 0x00, 0x00, 0x00,
+];
+
+/// gzip files are inflated by the browser (the bundle has no inflate code of its own) and
+/// then load like any other; broken gzip stays an error, never a panic.
+#[wasm_bindgen_test]
+async fn gzip_files_are_inflated_by_the_browser() {
+    use cinder_web::api::browser::gunzip_if_gzip;
+    use cinder_web::state::profile::LoadedProfile;
+    let plain = gunzip_if_gzip(FOLDED_GZ.to_vec()).await;
+    assert_eq!(plain, b"main;work 3\nmain;idle 1\n");
+    let p = LoadedProfile::from_file("x.txt.gz", &plain).unwrap();
+    assert_eq!(p.tree.total_ticks().0, 4);
+    assert_eq!(gunzip_if_gzip(b"{}".to_vec()).await, b"{}");
+    let broken = FOLDED_GZ[..20].to_vec();
+    let back = gunzip_if_gzip(broken.clone()).await;
+    assert_eq!(back, broken);
+    let err = LoadedProfile::from_file("x.pb.gz", &back).unwrap_err();
+    assert!(err.contains("gzip"), "{err}");
+}

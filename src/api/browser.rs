@@ -92,14 +92,54 @@ pub fn read_file_input(
     read_file(file, done);
 }
 
+/// Reads `file`, inflated when it is gzip (see [`gunzip_if_gzip`]).
 fn read_file(file: web_sys::File, done: impl FnOnce(String, Vec<u8>) + 'static) {
     let name = file.name();
     let promise = file.array_buffer();
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(buf) = wasm_bindgen_futures::JsFuture::from(promise).await {
-            done(name, js_sys::Uint8Array::new(&buf).to_vec());
+            done(
+                name,
+                gunzip_if_gzip(js_sys::Uint8Array::new(&buf).to_vec()).await,
+            );
         }
     });
+}
+
+/// `bytes` inflated by the browser's `DecompressionStream` when they start with the gzip
+/// magic (`go tool pprof` writes `.pb.gz`), else as they are. The bundle carries no inflate
+/// code of its own. Data the browser cannot inflate is returned unchanged, and the profile
+/// decoder then reports it as gzip it could not read.
+pub async fn gunzip_if_gzip(bytes: Vec<u8>) -> Vec<u8> {
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return bytes;
+    }
+    let mut input = bytes.clone();
+    gunzip(&mut input).await.unwrap_or(bytes)
+}
+
+// web-sys has `DecompressionStream` only behind its unstable-API cfg; the three members
+// used here are stable in every current browser.
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    type DecompressionStream;
+    #[wasm_bindgen(constructor, catch)]
+    fn new(format: &str) -> Result<DecompressionStream, wasm_bindgen::JsValue>;
+    #[wasm_bindgen(method, getter)]
+    fn readable(this: &DecompressionStream) -> web_sys::ReadableStream;
+    #[wasm_bindgen(method, getter)]
+    fn writable(this: &DecompressionStream) -> web_sys::WritableStream;
+}
+
+async fn gunzip(bytes: &mut [u8]) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
+    let body = web_sys::Response::new_with_opt_u8_array(Some(bytes))?
+        .body()
+        .ok_or("no body")?;
+    let inflate = DecompressionStream::new("gzip")?;
+    let pair = web_sys::ReadableWritablePair::new(&inflate.readable(), &inflate.writable());
+    let out = web_sys::Response::new_with_opt_readable_stream(Some(&body.pipe_through(&pair)))?;
+    let buf = wasm_bindgen_futures::JsFuture::from(out.array_buffer()?).await?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
 /// Calls `done(name, bytes)` for every file dropped on the window, for the page's lifetime.

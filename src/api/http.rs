@@ -81,16 +81,18 @@ pub async fn render_chunk(query: &str, from: i64, until: i64) -> Result<Vec<u8>,
     fetch_bytes(&url).await
 }
 
-/// Any URL, as bytes: profiles opened with `?profile=URL`.
+/// Any URL, as bytes (inflated when gzip): profiles opened with `?profile=URL`.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, ApiError> {
     let resp = Request::get(url)
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     let resp = ok_or_error(resp).await?;
-    resp.binary()
+    let bytes = resp
+        .binary()
         .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    Ok(super::browser::gunzip_if_gzip(bytes).await)
 }
 
 fn encode(pairs: &[(&str, &str)]) -> String {

@@ -30,7 +30,7 @@ pub fn CompareTimeline(
     let width = RwSignal::new(0.0_f64);
     let pressed = RwSignal::new(None::<Grab>);
     let preview = RwSignal::new(None::<(Side, i64, i64)>);
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let Some(c) = canvas.get() else { return };
         let css_width = c
             .parent_element()

@@ -68,7 +68,7 @@ pub fn DiffLegend(
                 "Noise below "
                 <input id="diff-threshold" class="input" type="number" min="0" step="0.5" style="width:5em"
                     prop:value=move || style.get().threshold.to_string()
-                    on:change=move |ev| set(|s, v| s.threshold = v.parse::<f64>().ok().filter(|t| t.is_finite() && *t > 0.0).unwrap_or(0.0), event_target_value(&ev)) />
+                    on:change=move |ev| set(|s, v| s.threshold = DiffStyle::parse_threshold(&v), event_target_value(&ev)) />
                 " % points"
             </label>
         </div>

@@ -40,7 +40,7 @@ pub fn DiffTable(
                 .unwrap_or_default()
         })
     });
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if let Some(el) = body.get() {
             viewport.set(f64::from(el.client_height().max(100)));
         }

@@ -38,7 +38,7 @@ pub fn FunctionTable(
                 .unwrap_or_default()
         })
     });
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if let Some(el) = body.get() {
             viewport.set(f64::from(el.client_height().max(100)));
         }

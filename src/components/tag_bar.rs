@@ -31,7 +31,7 @@ pub fn TagBar(
     let values = RwSignal::new(None::<Lazy>);
     let filter = RwSignal::new(String::new());
     let draft = RwSignal::new(String::new());
-    Effect::new(move |_| draft.set(query.get()));
+    crate::effect::effect(move || draft.set(query.get()));
 
     let open_menu = move |_| {
         let now_open = !open.get_untracked();

@@ -30,7 +30,7 @@ pub fn TimePicker(
     let from_input = RwSignal::new(String::new());
     let until_input = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         if open.get() {
             let (f, u) = range.get().resolve(now.get_untracked());
             let off = offset_min.get();

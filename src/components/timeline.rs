@@ -37,7 +37,7 @@ pub fn Timeline(
     let hover = RwSignal::new(None::<String>);
     let width = RwSignal::new(0.0_f64);
 
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let Some(c) = canvas.get() else { return };
         let css_width = c
             .parent_element()

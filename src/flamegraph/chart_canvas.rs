@@ -177,7 +177,7 @@ type ObserverSlot = Option<(web_sys::ResizeObserver, Closure<dyn FnMut(js_sys::A
 /// Watches the scroll container's size (and the window, for devicePixelRatio changes).
 fn observe_size(handle: ChartHandle) {
     let slot = StoredValue::new_local(None::<ObserverSlot>);
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let Some(el) = handle.scroller.get() else {
             return;
         };
@@ -224,7 +224,7 @@ pub fn ChartCanvas(
     // the next animation frame keeps the frame itself free of the work.
     let draw: Rc<DrawFn> = Rc::new(draw);
     let painter: PainterSlot = StoredValue::new_local(None);
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         track();
         handle.geometry.track();
         paint_now(handle, painter, &*draw);

@@ -57,6 +57,37 @@ pub struct DiffStyle {
     pub threshold: f64,
 }
 
+impl DiffStyle {
+    /// A noise threshold as typed or found in the URL: a plain decimal number of percentage
+    /// points (`2`, `0.5`, `.5`); anything else, zero or negative is 0 (off). Parsed by hand:
+    /// `f64::from_str` drags a 10 KB table of powers of five into the wasm bundle.
+    #[must_use]
+    pub fn parse_threshold(s: &str) -> f64 {
+        let (int, frac) = s.trim().split_once('.').unwrap_or((s.trim(), ""));
+        let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+        if (int.is_empty() && frac.is_empty()) || !digits(int) || !digits(frac) {
+            return 0.0;
+        }
+        // 15 significant digits are exact in an f64; further ones cannot matter here.
+        let (mut mantissa, mut scale) = (0_u64, 1.0_f64);
+        for (i, b) in int.bytes().chain(frac.bytes()).enumerate().take(15) {
+            mantissa = mantissa * 10 + u64::from(b - b'0');
+            if i >= int.len() {
+                scale *= 10.0;
+            }
+        }
+        let skipped = int.len().saturating_sub(15);
+        #[allow(clippy::cast_precision_loss)] // at most 15 digits: exact
+        let value =
+            mantissa as f64 / scale * 10_f64.powi(i32::try_from(skipped).unwrap_or(i32::MAX));
+        if value.is_finite() && value > 0.0 {
+            value
+        } else {
+            0.0
+        }
+    }
+}
+
 /// The colours of new and removed frames, off the change scale so they read distinctly.
 #[must_use]
 pub fn new_removed_colors(palette: DiffPalette) -> (Rgb, Rgb) {

@@ -89,7 +89,7 @@ mod component {
         let on_pointer = move |p: Pointer| pointer(state, handle, hover, menu, p);
         // The first text measurement loads the font (about 10 ms): do it as soon as the
         // canvas exists, while the profile is still on its way, not in the first frame.
-        Effect::new(move |_| {
+        crate::effect::effect(move || {
             if let Some(mut painter) = handle.canvas.get().as_ref().and_then(CanvasPainter::new) {
                 let dpr = window().device_pixel_ratio().max(0.1);
                 painter.set_font(DevicePx(FONT_SIZE.0 * dpr));

@@ -222,7 +222,7 @@ impl FlameGraphState {
     /// costs about as much as painting); until then other URL changes leave `focus`, and so
     /// the zoom, alone.
     pub fn sync_zoom_with_url(self, focus: Memo<Vec<String>>, write: Callback<Vec<String>>) {
-        Effect::new(move |_| {
+        crate::effect::effect(move || {
             let wanted = focus.get();
             let _ = self.is_empty(); // also re-apply when a profile arrives
             if untrack(|| self.zoom_path()).unwrap_or_default() != wanted {

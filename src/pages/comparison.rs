@@ -42,7 +42,7 @@ pub fn ComparisonPage() -> impl IntoView {
         });
         let flame = FlameGraphState::new(flame_profile, Signal::derive(|| None));
         let term = Memo::new(move |_| state.with(|s| s.search_of(side).to_owned()));
-        Effect::new(move |_| flame.set_search(term.get()));
+        crate::effect::effect(move || flame.set_search(term.get()));
         let p = side.prefix();
         view! {
             <div class="comparison-pane diff-side" data-side=p>

@@ -28,17 +28,23 @@ fn group_name(app: &str) -> &str {
     app.rsplit_once('.').map_or(app, |(g, _)| g)
 }
 
+/// `names` in order, through the profile crate's one sort instantiation (each `sort` call
+/// site would compile its own copy of the standard sort into the bundle).
+fn sorted(names: Vec<&str>) -> Vec<&str> {
+    cinder_profile::sort::stable_by(names, &|a, b| a.cmp(b))
+}
+
 /// Groups `apps` (sorted by group, then type), keeping those whose name contains `search`
 /// (case-insensitive).
 #[must_use]
 pub fn group_apps(apps: &[AppInfo], search: &str) -> Vec<AppGroup> {
     let needle = search.trim().to_lowercase();
-    let mut names: Vec<&str> = apps
+    let names: Vec<&str> = apps
         .iter()
         .map(|a| a.name.as_str())
         .filter(|n| needle.is_empty() || n.to_lowercase().contains(&needle))
         .collect();
-    names.sort_unstable();
+    let mut names = sorted(names);
     names.dedup();
     let mut groups: Vec<AppGroup> = Vec::new();
     for name in names {
@@ -57,8 +63,7 @@ pub fn group_apps(apps: &[AppInfo], search: &str) -> Vec<AppGroup> {
 /// The app to show when none is chosen: the first CPU profile, else the first app.
 #[must_use]
 pub fn default_app(apps: &[AppInfo]) -> Option<&str> {
-    let mut names: Vec<&str> = apps.iter().map(|a| a.name.as_str()).collect();
-    names.sort_unstable();
+    let names = sorted(apps.iter().map(|a| a.name.as_str()).collect());
     names
         .iter()
         .find(|n| n.ends_with(".cpu"))

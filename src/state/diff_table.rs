@@ -189,7 +189,7 @@ impl DiffTableModel {
     #[must_use]
     pub fn view(&self, sort: DiffSort, search: &str, style: &DiffStyle) -> Vec<usize> {
         let needle = search.trim();
-        let mut keyed: Vec<(usize, DiffTableRow)> = (0..self.rows.len())
+        let keyed: Vec<(usize, DiffTableRow)> = (0..self.rows.len())
             .filter_map(|i| Some((i, self.row(i, style)?)))
             .filter(|(_, r)| contains_ignoring_case(&r.name, needle))
             .collect();
@@ -200,7 +200,8 @@ impl DiffTableModel {
             DiffColumn::RightTotal => r.right.1,
             DiffColumn::Change | DiffColumn::Name => r.change.sort_key(),
         };
-        keyed.sort_by(|(_, a), (_, b)| {
+        // Through the profile crate's one sort instantiation (see `cinder_profile::sort`).
+        let keyed = cinder_profile::sort::stable_by(keyed, &|(_, a), (_, b)| {
             let ord = if sort.column == DiffColumn::Name {
                 a.name.cmp(&b.name)
             } else {

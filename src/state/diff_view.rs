@@ -140,10 +140,7 @@ impl DiffViewState {
                     _ => DiffPalette::Default,
                 },
                 mode: get("colorMode").map_or_else(DiffMode::default, DiffMode::parse),
-                threshold: get("threshold")
-                    .and_then(|t| t.parse::<f64>().ok())
-                    .filter(|t| t.is_finite() && *t > 0.0)
-                    .unwrap_or(0.0),
+                threshold: get("threshold").map_or(0.0, DiffStyle::parse_threshold),
             },
             search: get("search").unwrap_or("").to_owned(),
             right_search: pairs

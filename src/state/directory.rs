@@ -43,11 +43,11 @@ pub struct AppSummary {
 #[must_use]
 pub fn summarize_apps(apps: &[AppInfo], search: &str) -> Vec<AppSummary> {
     let needle = search.trim().to_lowercase();
-    let mut sorted: Vec<&AppInfo> = apps
+    let sorted: Vec<&AppInfo> = apps
         .iter()
         .filter(|a| needle.is_empty() || a.name.to_lowercase().contains(&needle))
         .collect();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let sorted = cinder_profile::sort::stable_by(sorted, &|a, b| a.name.cmp(&b.name));
     let mut out: Vec<AppSummary> = Vec::new();
     for a in sorted {
         let base = a.base_name();

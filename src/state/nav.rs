@@ -123,8 +123,72 @@ impl SettingsTab {
     }
 }
 
+/// The pages of the app: what the route table (`app::Pages`) picks from the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// `/` and `/explore`: the single view.
+    Explore,
+    /// `/comparison`: two ranges side by side.
+    Comparison,
+    /// `/comparison-diff`: the diff flamegraph.
+    Diff,
+    /// `/service-discovery`: the scrape targets.
+    ServiceDiscovery,
+    /// `/settings` and every `/settings/...` tab.
+    Settings,
+    /// `/login`.
+    Login,
+    /// `/signup`.
+    Signup,
+    /// Anything else.
+    NotFound,
+}
+
+impl Page {
+    /// The page at `path` (a trailing slash is ignored).
+    #[must_use]
+    pub fn at(path: &str) -> Page {
+        let path = path.strip_suffix('/').unwrap_or(path);
+        match path {
+            "" | "/explore" => Page::Explore,
+            "/comparison" => Page::Comparison,
+            "/comparison-diff" => Page::Diff,
+            SERVICE_DISCOVERY => Page::ServiceDiscovery,
+            "/login" => Page::Login,
+            "/signup" => Page::Signup,
+            SETTINGS => Page::Settings,
+            _ if path.starts_with("/settings/") => Page::Settings,
+            _ => Page::NotFound,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_path_has_its_page() {
+        for (path, page) in [
+            ("/", Page::Explore),
+            ("/explore", Page::Explore),
+            ("/explore/", Page::Explore),
+            ("/comparison", Page::Comparison),
+            ("/comparison-diff", Page::Diff),
+            ("/service-discovery", Page::ServiceDiscovery),
+            ("/settings", Page::Settings),
+            ("/settings/users", Page::Settings),
+            ("/login", Page::Login),
+            ("/signup", Page::Signup),
+            ("/settingsx", Page::NotFound),
+            ("/nope", Page::NotFound),
+            ("/comparison/x", Page::NotFound),
+        ] {
+            assert_eq!(Page::at(path), page, "{path}");
+        }
+        for item in NAV {
+            assert_ne!(Page::at(item.path), Page::NotFound, "{}", item.path);
+        }
+    }
     #[test]
     fn settings_tabs_come_from_the_path() {
         use super::SettingsTab as T;

@@ -61,7 +61,7 @@ impl TableModel {
     #[must_use]
     pub fn view(&self, sort: TableSort, search: &str) -> Vec<usize> {
         let needle = search.trim();
-        let mut idx: Vec<usize> = (0..self.rows.len())
+        let idx: Vec<usize> = (0..self.rows.len())
             .filter(|&i| {
                 self.rows
                     .get(i)
@@ -69,7 +69,8 @@ impl TableModel {
             })
             .collect();
         let key = |i: &usize| self.rows.get(*i);
-        idx.sort_by(|a, b| {
+        // Through the profile crate's one sort instantiation (see `cinder_profile::sort`).
+        cinder_profile::sort::stable_by(idx, &|a, b| {
             let (Some(ra), Some(rb)) = (key(a), key(b)) else {
                 return std::cmp::Ordering::Equal;
             };
@@ -91,8 +92,7 @@ impl TableModel {
             } else {
                 ord
             }
-        });
-        idx
+        })
     }
 }
 

@@ -169,3 +169,26 @@ fn modes_round_trip_through_the_url_form() {
     assert_eq!(Change::Changed(0.0).text(), "0.00%");
     assert!(Change::New.sort_key() > Change::Changed(1e9).sort_key());
 }
+
+#[test]
+fn thresholds_parse_as_plain_decimals_and_anything_else_is_off() {
+    for (text, want) in [
+        ("2", 2.0),
+        ("0.5", 0.5),
+        (".5", 0.5),
+        ("5.", 5.0),
+        (" 12.25 ", 12.25),
+        ("1234567890123456789", 1_234_567_890_123_456_789.0),
+    ] {
+        let got = DiffStyle::parse_threshold(text);
+        assert!(
+            (got - want).abs() <= want * 1e-12,
+            "{text}: {got} != {want}"
+        );
+    }
+    for off in [
+        "", ".", "0", "0.0", "-1", "1e3", "abc", "1.2.3", "NaN", "inf",
+    ] {
+        assert_eq!(DiffStyle::parse_threshold(off), 0.0, "{off}");
+    }
+}

@@ -23,7 +23,7 @@ pub fn MainTimeline(
         let now = now.get();
         state.with(|s| (s.query.clone(), s.range.resolve(now)))
     });
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let (query, range) = main.get();
         loader.load_timeline(query, range);
     });

@@ -58,7 +58,7 @@ impl TwoSides {
                 let now = now.get();
                 state.with(|s| (s.source(side, now), s.range.resolve(now)))
             });
-            Effect::new(move |_| {
+            crate::effect::effect(move || {
                 let (source, range) = source.get();
                 loader.load(side, source, range);
             });
@@ -85,9 +85,9 @@ pub fn DiffPage() -> impl IntoView {
     let selected = Signal::from(Memo::new(move |_| state.with(|s| s.selected.clone())));
     let flame = FlameGraphState::new(loader.profile.into(), selected);
     let style = Signal::from(Memo::new(move |_| state.with(|s| s.style)));
-    Effect::new(move |_| flame.set_diff_style(style.get()));
+    crate::effect::effect(move || flame.set_diff_style(style.get()));
     let search_term = Memo::new(move |_| state.with(|s| s.search.clone()));
-    Effect::new(move |_| flame.set_search(search_term.get()));
+    crate::effect::effect(move || flame.set_search(search_term.get()));
     sync_focus(flame, state, update);
 
     let edit = move |f: &dyn Fn(&mut DiffViewState), replace: bool| {

@@ -59,7 +59,7 @@ pub fn ExplorePage() -> impl IntoView {
     loader.load_apps();
 
     // With no app chosen, show the first CPU profile (replacing history, not adding to it).
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         let s = state.get();
         if !s.query.is_empty() || s.profile_url.is_some() {
             return;
@@ -77,7 +77,7 @@ pub fn ExplorePage() -> impl IntoView {
     let source = Memo::new(move |_| {
         state.with(|s| (s.query.clone(), s.range.clone(), s.profile_url.clone()))
     });
-    Effect::new(move |_| {
+    crate::effect::effect(move || {
         refresh.track();
         source.with(|_| ()); // read (not only track) so the lazy memo is computed
         let t = api::browser::now_secs();
@@ -153,7 +153,7 @@ pub fn ExplorePage() -> impl IntoView {
     let flame = FlameGraphState::new(flame_profile, selected);
     // Only a changed term reaches the flamegraph (setting it recomputes the matches).
     let search_term = Memo::new(move |_| state.with(|s| s.search.clone()));
-    Effect::new(move |_| flame.set_search(search_term.get()));
+    crate::effect::effect(move || flame.set_search(search_term.get()));
     // The zoomed node lives in the URL as `focus=a;b;c` (see `sync_zoom_with_url`).
     let focus = Memo::new(move |_| state.with(|s| s.focus.clone()));
     flame.sync_zoom_with_url(

@@ -148,11 +148,15 @@ impl<'a> Scanner<'a> {
             .map_err(|_| format!("invalid unicode in string at byte {body}"))
     }
 
-    /// A string with escapes, from its opening quote at `start`: serde decodes it.
+    /// A string with escapes, from its opening quote at `start`: serde decodes it. Through
+    /// `from_str`, as every other serde read of the app: a `from_slice` would compile a second
+    /// copy of serde_json's parser into the wasm bundle.
     fn escaped_string(&mut self, start: usize) -> JsonResult<Cow<'a, str>> {
         self.pos = start;
         let raw = self.skip_string()?;
-        serde_json::from_slice::<String>(raw)
+        let text = std::str::from_utf8(raw)
+            .map_err(|_| format!("invalid unicode in string at byte {start}"))?;
+        serde_json::from_str::<String>(text)
             .map(Cow::Owned)
             .map_err(|e| e.to_string())
     }

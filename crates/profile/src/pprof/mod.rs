@@ -22,7 +22,6 @@ pub mod proto;
 mod resolve;
 
 use std::borrow::Cow;
-use std::io::Read;
 
 pub use decode::{decode, DecodeOptions, DecodedProfile, FrameNames, LabelSet, SampleType, Series};
 pub use encode::{encode, EncodeOptions};
@@ -36,10 +35,17 @@ pub const DEFAULT_MAX_DECOMPRESSED: usize = 256 * 1024 * 1024;
 
 /// `bytes`, gunzipped if it starts with the gzip magic `1f 8b` (agents gzip pprof bodies
 /// with or without a `Content-Encoding` header). Output beyond `limit` bytes is an error.
+/// Without the `gzip` feature (the web app, whose browser inflates) gzip is an error.
 pub fn gunzip_if_needed(bytes: &[u8], limit: usize) -> Result<Cow<'_, [u8]>, DecodeError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Ok(Cow::Borrowed(bytes));
     }
+    gunzip(bytes, limit).map(Cow::Owned)
+}
+
+#[cfg(feature = "gzip")]
+fn gunzip(bytes: &[u8], limit: usize) -> Result<Vec<u8>, DecodeError> {
+    use std::io::Read;
     let mut out = Vec::new();
     let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
     flate2::read::MultiGzDecoder::new(bytes)
@@ -49,7 +55,14 @@ pub fn gunzip_if_needed(bytes: &[u8], limit: usize) -> Result<Cow<'_, [u8]>, Dec
     if out.len() > limit {
         return Err(DecodeError::TooLarge { limit });
     }
-    Ok(Cow::Owned(out))
+    Ok(out)
+}
+
+#[cfg(not(feature = "gzip"))]
+fn gunzip(_bytes: &[u8], _limit: usize) -> Result<Vec<u8>, DecodeError> {
+    Err(DecodeError::Gzip(
+        "not inflated (this build reads gzip only once its caller has inflated it)".into(),
+    ))
 }
 
 /// Decodes a Connect `PushRequest` body (gzip sniffed, as for pprof).
