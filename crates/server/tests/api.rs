@@ -3,47 +3,22 @@
 //! `/labels`, `/label-values` and `/api/apps`.
 
 use std::io::Write as _;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use cinder_server::app;
 use cinder_server::ingest::Limits;
-use cinder_server::store::Store;
-use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-const T0: i64 = 1_700_000_000;
+use super::support::Server;
 
-struct Server {
-    state: AppState,
-    _dir: tempfile::TempDir,
-}
+const T0: i64 = 1_700_000_000;
 
 impl Server {
     fn new() -> Server {
         Server::with_limits(Limits::default())
-    }
-
-    fn with_limits(limits: Limits) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        let settings = Settings {
-            limits,
-            ..Settings::default()
-        };
-        Server {
-            state: AppState::new(Assets::Missing, store, settings),
-            _dir: dir,
-        }
-    }
-
-    async fn send(&self, req: Request<Body>) -> (StatusCode, String) {
-        let resp = app(self.state.clone()).oneshot(req).await.unwrap();
-        let status = resp.status();
-        let body = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
     }
 
     async fn ingest(&self, query: &str, body: impl Into<Body>) -> (StatusCode, String) {

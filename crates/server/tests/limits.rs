@@ -6,16 +6,16 @@
 //! `binary_memory`.
 
 use std::io::Write as _;
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use cinder_server::app;
 use cinder_server::ingest::Limits;
-use cinder_server::store::Store;
-use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+
+use super::support::Server;
 
 const WINDOW: &str = "from=1700000000&until=1700000010";
 const PUSH: &str = "/push.v1.PusherService/Push";
@@ -127,26 +127,8 @@ pub(crate) fn bomb_uploads(bomb: &[u8]) -> Vec<Upload> {
     ]
 }
 
-struct Server {
-    state: AppState,
-    _dir: tempfile::TempDir,
-}
-
 impl Server {
-    fn new(limits: Limits) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        let settings = Settings {
-            limits,
-            ..Settings::default()
-        };
-        Server {
-            state: AppState::new(Assets::Missing, store, settings),
-            _dir: dir,
-        }
-    }
-
-    async fn send(&self, req: Request<Body>) -> (StatusCode, Option<String>, String) {
+    async fn send_retry(&self, req: Request<Body>) -> (StatusCode, Option<String>, String) {
         let resp = app(self.state.clone()).oneshot(req).await.unwrap();
         let status = resp.status();
         let retry = resp
@@ -159,14 +141,14 @@ impl Server {
 
     async fn apps(&self) -> String {
         let req = Request::get("/label-values?label=__name__").body(Body::empty());
-        self.send(req.unwrap()).await.2
+        self.send_retry(req.unwrap()).await.2
     }
 
     /// A small valid upload still works.
     async fn assert_serving(&self) {
         let req =
             Request::post(format!("/ingest?name=ok.cpu&{WINDOW}")).body(Body::from("a;b 1\n"));
-        let (status, _, body) = self.send(req.unwrap()).await;
+        let (status, _, body) = self.send_retry(req.unwrap()).await;
         assert_eq!(status, StatusCode::OK, "{body}");
     }
 }
@@ -181,12 +163,12 @@ fn small_limits() -> Limits {
 
 #[tokio::test]
 async fn a_gzip_bomb_anywhere_is_413_with_a_reason_and_stores_nothing() {
-    let s = Server::new(small_limits());
+    let s = Server::with_limits(small_limits());
     let bomb = gzip(&vec![0u8; 16 << 20]);
     assert!(bomb.len() < 20_000, "{}", bomb.len());
     for upload in bomb_uploads(&bomb) {
         let name = upload.name;
-        let (status, _, body) = s.send(upload.request()).await;
+        let (status, _, body) = s.send_retry(upload.request()).await;
         assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{name}: {body}");
         assert!(
             body.contains("decompresses to more than 1048576 bytes"),
@@ -201,7 +183,7 @@ async fn a_gzip_bomb_anywhere_is_413_with_a_reason_and_stores_nothing() {
 
 #[tokio::test]
 async fn the_allowance_is_per_upload_not_per_stream() {
-    let s = Server::new(small_limits());
+    let s = Server::with_limits(small_limits());
     // Two parts of 600 kB each: each under the cap, together over it.
     let part = gzip(&vec![b'x'; 600_000]);
     let mut body = b"--XX\r\nContent-Disposition: form-data; name=\"profile\"\r\n\r\n".to_vec();
@@ -214,32 +196,32 @@ async fn the_allowance_is_per_upload_not_per_stream() {
     let req = Request::post(format!("/ingest?name=two.cpu&{WINDOW}"))
         .header("content-type", "multipart/form-data; boundary=XX")
         .body(Body::from(body));
-    let (status, _, body) = s.send(req.unwrap()).await;
+    let (status, _, body) = s.send_retry(req.unwrap()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(s.apps().await, "[]");
 }
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_413_before_or_while_it_is_read() {
-    let s = Server::new(small_limits());
+    let s = Server::with_limits(small_limits());
     let big = vec![b'a'; (1 << 20) + 1];
     let declared =
         Request::post(format!("/ingest?name=big.cpu&{WINDOW}")).body(Body::from(big.clone()));
-    let (status, _, body) = s.send(declared.unwrap()).await;
+    let (status, _, body) = s.send_retry(declared.unwrap()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert!(body.contains("larger than 1048576 bytes"), "{body}");
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         big.chunks(100_000).map(|c| Ok(c.to_vec())).collect();
     let streamed = Request::post(format!("/ingest?name=big.cpu&{WINDOW}"))
         .body(Body::from_stream(futures_util::stream::iter(chunks)));
-    let (status, _, body) = s.send(streamed.unwrap()).await;
+    let (status, _, body) = s.send_retry(streamed.unwrap()).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(s.apps().await, "[]");
 }
 
 #[tokio::test]
 async fn a_spent_budget_is_503_with_retry_after_then_uploads_resume() {
-    let s = Server::new(small_limits());
+    let s = Server::with_limits(small_limits());
     let budget = s.state.upload_budget().clone();
     let mut hog = budget.lease(0);
     hog.grow(budget.total()).await.unwrap();
@@ -248,14 +230,14 @@ async fn a_spent_budget_is_503_with_retry_after_then_uploads_resume() {
             .body(Body::from("a 1\n"))
             .unwrap()
     };
-    let (status, retry, body) = s.send(folded()).await;
+    let (status, retry, body) = s.send_retry(folded()).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
     assert_eq!(retry.as_deref(), Some("5"));
     assert!(body.contains("busy"), "{body}");
     let push = Request::post(PUSH)
         .header("content-type", "application/proto")
         .body(Body::from(push_request(b"")));
-    let (status, retry, body) = s.send(push.unwrap()).await;
+    let (status, retry, body) = s.send_retry(push.unwrap()).await;
     assert_eq!(
         (status, retry.as_deref()),
         (StatusCode::SERVICE_UNAVAILABLE, Some("5")),

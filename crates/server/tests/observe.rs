@@ -5,17 +5,17 @@
 //! gauges belong to the scraped server's own store and are exact.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use base64::Engine as _;
+use cinder_server::app;
 use cinder_server::auth::AuthConfig;
 use cinder_server::ingest::Limits;
-use cinder_server::store::Store;
-use cinder_server::{app, AppState, Assets, Settings};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
+
+use super::support::Server;
 
 const T0: i64 = 1_700_000_000;
 
@@ -153,39 +153,7 @@ fn parse(text: &str) -> Result<(Scrape, BTreeMap<String, String>), String> {
     Ok((Scrape(samples), types))
 }
 
-struct Server {
-    state: AppState,
-    _dir: tempfile::TempDir,
-}
-
 impl Server {
-    fn new(limits: Limits) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        let settings = Settings {
-            limits,
-            ..Settings::default()
-        };
-        Server {
-            state: AppState::new(Assets::Missing, store, settings),
-            _dir: dir,
-        }
-    }
-
-    fn with_auth(auth: AuthConfig) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        let state = AppState::with_auth(Assets::Missing, store, Settings::default(), auth).unwrap();
-        Server { state, _dir: dir }
-    }
-
-    async fn send(&self, req: Request<Body>) -> (StatusCode, String) {
-        let resp = app(self.state.clone()).oneshot(req).await.unwrap();
-        let status = resp.status();
-        let body = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8_lossy(&body).into_owned())
-    }
-
     async fn post(&self, uri: &str, body: &'static [u8]) -> StatusCode {
         self.send(Request::post(uri).body(Body::from(body)).unwrap())
             .await
@@ -239,7 +207,7 @@ fn the_parser_refuses_what_prometheus_refuses() {
 
 #[tokio::test]
 async fn uploads_count_by_format_and_result_with_their_bytes() {
-    let server = Server::new(Limits {
+    let server = Server::with_limits(Limits {
         max_body: 64,
         ..Limits::default()
     });
@@ -289,7 +257,7 @@ async fn uploads_count_by_format_and_result_with_their_bytes() {
 
 #[tokio::test]
 async fn queries_are_timed_by_endpoint() {
-    let server = Server::new(Limits::default());
+    let server = Server::with_limits(Limits::default());
     let uri = ingest_uri("obs.render.cpu", "");
     assert_eq!(server.post(&uri, b"a;b 1\n").await, StatusCode::OK);
     let before = server.scrape().await;
@@ -344,7 +312,7 @@ async fn failed_logins_are_counted() {
 
 #[tokio::test]
 async fn store_gauges_are_this_servers_store() {
-    let server = Server::new(Limits::default());
+    let server = Server::with_limits(Limits::default());
     let empty = server.scrape().await;
     assert_eq!(empty.get("cinder_store_series", &[]), 0.0);
     for app in ["obs.a.cpu", "obs.b.cpu", "obs.b.cpu%7Benv%3Dprod%7D"] {

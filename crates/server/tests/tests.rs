@@ -18,7 +18,8 @@
 //! - `observe`: `GET /metrics` parses as Prometheus text and its counters follow requests;
 //! - `retention`: per-level and size retention, passes during ingestion, too-old uploads;
 //! - `store`: the embedded store through its public API;
-//! - `store_v1`: the frozen store of format version 1 opens and reads back exactly.
+//! - `store_v1`: the frozen store of format version 1 opens and reads back exactly;
+//! - `support`: the in-process server state the other modules send requests to.
 
 mod agents;
 mod api;
@@ -38,3 +39,4 @@ mod retention;
 mod scrape;
 mod store;
 mod store_v1;
+mod support;

@@ -42,37 +42,41 @@ impl WriteQueue {
 
     /// Stores `writes`; resolves once they are durable.
     pub async fn write(&self, writes: Vec<Write>) -> Result<(), AppError> {
-        if writes.is_empty() {
-            return Ok(());
-        }
-        let (done, wait) = oneshot::channel();
-        self.tx
-            .send(Job { writes, done })
-            .map_err(|_| AppError::Unavailable)?;
-        match wait.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(AppError::Ingest(e)),
-            Err(_) => Err(AppError::Unavailable),
+        match self.submit(writes)? {
+            Some(wait) => answer(wait.await),
+            None => Ok(()),
         }
     }
-}
 
-impl WriteQueue {
     /// Like [`WriteQueue::write`], for threads outside the async runtime (background jobs):
     /// blocks until the writes are durable.
     pub fn write_blocking(&self, writes: Vec<Write>) -> Result<(), AppError> {
+        match self.submit(writes)? {
+            Some(wait) => answer(wait.blocking_recv()),
+            None => Ok(()),
+        }
+    }
+
+    /// Queues `writes` (nothing for none); the receiver gets the commit's outcome.
+    fn submit(&self, writes: Vec<Write>) -> Result<Option<Outcome>, AppError> {
         if writes.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let (done, wait) = oneshot::channel();
         self.tx
             .send(Job { writes, done })
             .map_err(|_| AppError::Unavailable)?;
-        match wait.blocking_recv() {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(AppError::Ingest(e)),
-            Err(_) => Err(AppError::Unavailable),
-        }
+        Ok(Some(wait))
+    }
+}
+
+type Outcome = oneshot::Receiver<Result<(), String>>;
+
+fn answer(r: Result<Result<(), String>, oneshot::error::RecvError>) -> Result<(), AppError> {
+    match r {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e)) => Err(AppError::Ingest(e)),
+        Err(_) => Err(AppError::Unavailable),
     }
 }
 
