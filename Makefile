@@ -65,9 +65,12 @@ BENCH_PROFILES := target/bench-profiles
 bench-profiles:
 	python3 bench/gen/gen_profiles.py --out $(BENCH_PROFILES) 100000 500000
 
-# JS heap + wasm memory of the app holding the render benchmark's 100k and 500k profiles.
+# JS heap + wasm memory of the app holding the render benchmark's 100k and 500k profiles, and
+# of the diff view holding two 500k sides (the 500k profile and its perturbed copy) and their diff.
 bench-memory: build bench-profiles
-	@$(STEP) bench-memory bash -c 'cd tests/e2e && node bench-memory.mjs ../../$(BENCH_PROFILES)/100000.json ../../$(BENCH_PROFILES)/500000.json'
+	mkdir -p $(BENCH_PROFILES)/diff500k
+	test -f $(BENCH_PROFILES)/diff500k/diff-right.json || cargo run --release --locked -q -p cinder-profile --example bench_diff_profiles -- $(BENCH_PROFILES)/500000.json $(BENCH_PROFILES)/diff500k
+	@$(STEP) bench-memory bash -c 'cd tests/e2e && node bench-memory.mjs ../../$(BENCH_PROFILES)/100000.json ../../$(BENCH_PROFILES)/500000.json && node bench-memory.mjs --diff ../../$(BENCH_PROFILES)/500000.json ../../$(BENCH_PROFILES)/diff500k/diff-right.json'
 
 # First paint, click-zoom, search and memory of our app against @pyroscope/flamegraph and
 # speedscope, and a diff of two 100k profiles (bench/README.md). RUNS=n runs per cell.
