@@ -149,6 +149,13 @@ pub fn tree_bytes(tree: &Tree) -> usize {
     tree.len().saturating_mul(40) + tree.names().len().saturating_mul(32)
 }
 
+/// Groups of fewer than `2^MIN_GROUP_LEVEL` chunks are merged when a selection needs them
+/// and not kept: a selection has at most two blocks per level, so the levels below cost at
+/// most `2·(2^MIN_GROUP_LEVEL - 1)` chunk merges, while keeping them would double the
+/// cache (every level of groups is about as large as the chunks under it when, as usual,
+/// consecutive chunks share their stacks).
+const MIN_GROUP_LEVEL: u8 = 3;
+
 #[derive(Debug, Clone)]
 struct Entry {
     tree: Arc<Tree>,
@@ -240,12 +247,24 @@ impl ChunkStore {
         if level == 0 {
             return None;
         }
-        let left = self.group(level - 1, index * 2)?;
-        let right = self.group(level - 1, index * 2 + 1)?;
-        let mut merged = (*left).clone();
-        merged.merge_from(&right);
+        let merged = if level <= MIN_GROUP_LEVEL {
+            // Few chunks: one merge of all of them, no intermediate copies.
+            let first = index << level;
+            let chunks = (first..first + (1 << level))
+                .map(|i| self.group(0, i))
+                .collect::<Option<Vec<_>>>()?;
+            Tree::merge(chunks.iter().map(|t| &**t))
+        } else {
+            let left = self.group(level - 1, index * 2)?;
+            let right = self.group(level - 1, index * 2 + 1)?;
+            let mut merged = (*left).clone();
+            merged.merge_from(&right);
+            merged
+        };
         let merged = Arc::new(merged);
-        self.put((level, index), Arc::clone(&merged));
+        if level >= MIN_GROUP_LEVEL {
+            self.put((level, index), Arc::clone(&merged));
+        }
         Some(merged)
     }
 

@@ -99,15 +99,25 @@ fn the_store_reports_missing_chunks_and_merges_through_groups() {
     s.insert(2, chunk_tree(2));
     let direct = Tree::merge((0..4).map(chunk_tree).collect::<Vec<_>>().iter());
     assert_eq!(s.merged(0..4), Some(direct.clone()));
-    // The group (2, 0) now answers alone, even once its chunks are evicted.
+    // Groups of fewer than 8 chunks are not kept: without its chunks, 0..4 is missing again.
     for i in 0..4 {
         s.remove((0, i));
     }
-    assert_eq!(s.missing(0..4), Vec::<i64>::new());
-    assert_eq!(s.merged(0..4), Some(direct));
-    // Replacing a chunk drops the groups built on it ((1, 0) and (2, 0); (1, 1) stays).
+    assert_eq!(s.missing(0..4), vec![0, 1, 2, 3]);
+    // The group (3, 0) of chunks 0..8 is kept and answers alone once they are evicted.
+    for i in 0..8 {
+        s.insert(i, chunk_tree(i));
+    }
+    let direct = Tree::merge((0..8).map(chunk_tree).collect::<Vec<_>>().iter());
+    assert_eq!(s.merged(0..8), Some(direct.clone()));
+    for i in 0..8 {
+        s.remove((0, i));
+    }
+    assert_eq!(s.missing(0..8), Vec::<i64>::new());
+    assert_eq!(s.merged(0..8), Some(direct));
+    // Replacing a chunk drops the groups built on it.
     s.insert(1, chunk_tree(100));
-    assert_eq!(s.missing(0..4), vec![0]);
+    assert_eq!(s.missing(0..8), vec![0, 2, 3, 4, 5, 6, 7]);
 }
 
 #[test]
