@@ -231,9 +231,9 @@ fn reselection_over_360_cached_chunks_of_10k_nodes() {
         assert!(bars > 0, "something was drawn");
         let ms = now_ms() - t0;
         if start % 2 == 0 {
-            single.push(ms)
+            single.push(ms);
         } else {
-            diff.push(ms)
+            diff.push(ms);
         }
     }
     let stats = |v: &mut Vec<f64>| {

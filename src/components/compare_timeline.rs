@@ -2,7 +2,7 @@
 //! coloured selections, baseline (purple) and comparison (blue). Dragging inside a
 //! selection moves it, dragging its edge resizes it, dragging elsewhere draws a new
 //! comparison (with Shift: baseline). The pointer maths is `state::selections`; the new
-//! window is reported on release.
+//! window is reported on release, and while dragging as a preview.
 
 use leptos::html;
 use leptos::prelude::*;
@@ -25,6 +25,8 @@ pub fn CompareTimeline(
     offset_min: Signal<i32>,
     /// A selection moved, resized or drawn: side, from, until.
     on_select: Callback<(Side, i64, i64)>,
+    /// The window under the pointer while dragging: side, from, until.
+    on_preview: Callback<(Side, i64, i64)>,
 ) -> impl IntoView {
     let canvas = NodeRef::<html::Canvas>::new();
     let width = RwSignal::new(0.0_f64);
@@ -70,7 +72,11 @@ pub fn CompareTimeline(
     };
     let on_move = move |ev: leptos::ev::MouseEvent| {
         if let (Some(g), Some(a)) = (pressed.get_untracked(), axis()) {
-            preview.set(drag(&a, g, x_of(&ev)));
+            let sel = drag(&a, g, x_of(&ev));
+            if let Some(sel) = sel {
+                on_preview.run(sel);
+            }
+            preview.set(sel);
         }
     };
     let on_up = move |ev: leptos::ev::MouseEvent| {
@@ -82,6 +88,16 @@ pub fn CompareTimeline(
         if let Some(sel) = drag(&a, g, x_of(&ev)) {
             on_select.run(sel);
         }
+    };
+    // Leaving the canvas ends a drag where it was (its preview is already on screen).
+    let on_leave = move |_| {
+        if pressed.get_untracked().is_some() {
+            pressed.set(None);
+            if let Some(sel) = preview.get_untracked() {
+                on_select.run(sel);
+            }
+        }
+        preview.set(None);
     };
     let overlay = move |side: Side| {
         move || {
@@ -113,7 +129,7 @@ pub fn CompareTimeline(
             <div class="timeline-plot">
                 <canvas node_ref=canvas id="compare-timeline-canvas" height=HEIGHT_PX
                     on:mousedown=on_down on:mousemove=on_move on:mouseup=on_up
-                    on:mouseleave=move |_| { pressed.set(None); preview.set(None); }></canvas>
+                    on:mouseleave=on_leave></canvas>
                 <div class="timeline-selection sel-left" data-side="left" style=overlay(Side::Left)></div>
                 <div class="timeline-selection sel-right" data-side="right" style=overlay(Side::Right)></div>
             </div>

@@ -3,7 +3,8 @@
 //! ([`cinder_profile::chunks`]), missing chunks are fetched untruncated (one `/render`
 //! each, in parallel, progress shown), cached with a byte budget and pre-merged in aligned
 //! groups; the unaligned edges of the selection are fetched as their own small windows,
-//! so the tree equals a `/render` of exactly the selection.
+//! so the tree equals a `/render` of exactly the selection. While a selection is dragged,
+//! [`Chunked::preview`] shows the whole cached chunks inside it without fetching anything.
 
 use futures::future::join_all;
 use leptos::prelude::*;
@@ -34,6 +35,8 @@ pub struct Chunked {
     cache: StoredValue<Option<Cache>, LocalStorage>,
     /// `(done, total)` requests of the load in progress.
     pub progress: RwSignal<Option<(usize, usize)>>,
+    /// The chunks the last preview merged (a drag repaints only when they change).
+    previewed: StoredValue<Option<std::ops::Range<i64>>>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -61,7 +64,36 @@ impl Chunked {
         Chunked {
             cache: StoredValue::new_local(None),
             progress: RwSignal::new(None),
+            previewed: StoredValue::new(None),
         }
+    }
+
+    /// Whether a preview is on screen (no load since).
+    #[must_use]
+    pub fn previewing(self) -> bool {
+        self.previewed.with_value(Option::is_some)
+    }
+
+    /// The merge of the cached whole chunks inside `selection` (its unaligned edges left
+    /// out), fetching nothing: what a dragged selection shows until it is released and
+    /// loaded exactly. `None` when some are not cached, the cache holds another query or
+    /// grid, or the chunks are those of the last preview.
+    pub fn preview(self, query: &str, selection: Window, range: Window) -> Option<LoadedProfile> {
+        let grid = ChunkGrid::for_range(range, MAX_CHUNKS);
+        let chunks = grid.plan(selection).chunks;
+        if chunks.is_empty() || self.previewed.get_value().as_ref() == Some(&chunks) {
+            return None;
+        }
+        let profile = self.cache.try_update_value(|c| {
+            let c = c.as_mut().filter(|c| c.query == query && c.grid == grid)?;
+            Some(LoadedProfile {
+                tree: c.store.merged(chunks.clone())?,
+                meta: c.meta.clone()?,
+                timeline: None,
+            })
+        })??;
+        self.previewed.set_value(Some(chunks));
+        Some(profile)
     }
 
     /// The tree of `query` over `selection`, on the chunk grid of `range`.
@@ -72,6 +104,7 @@ impl Chunked {
         range: Window,
     ) -> Result<LoadedProfile, String> {
         let grid = ChunkGrid::for_range(range, MAX_CHUNKS);
+        self.previewed.set_value(None);
         self.cache.update_value(|c| {
             if c.as_ref()
                 .is_none_or(|c| c.query != query || c.grid != grid)

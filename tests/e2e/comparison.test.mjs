@@ -144,6 +144,43 @@ test('dragging the comparison selection on the main timeline refetches no cached
   assert.deepEqual(browser.problems, []);
 });
 
+test('while its edge is dragged, the selection previews its cached chunks without a request', async () => {
+  const { page } = browser;
+  const renders = recordRenders(page);
+  await page.goto(`${server.url}/comparison-diff?${params(FIRST)}`);
+  await page.waitForSelector('#diff-table .tr[data-name="pre"]');
+  await page.waitForSelector('#diff-table .tr[data-name="mid"]');
+  await page.waitForFunction(() => !document.querySelector('.chunk-progress'));
+  const sel = await page.$eval('#compare-timeline .sel-right', e => { const b = e.getBoundingClientRect(); return { x: b.x, y: b.y + b.height / 2, w: b.width }; });
+  // Resize the start from c0 + 30 to about c0 + 750: the whole chunks left are c0 + 900 on,
+  // all cached; `pre` (c0 + 310) and `mid` (c0 + 400) lie before them, `late` inside.
+  const secondsPerPx = (FIRST.until - FIRST.from) / sel.w;
+  renders.splice(0);
+  await page.mouse.move(sel.x + 1, sel.y);
+  await page.mouse.down();
+  await page.mouse.move(sel.x + 1 + 360 / secondsPerPx, sel.y);
+  await page.mouse.move(sel.x + 1 + 720 / secondsPerPx, sel.y);
+  await page.waitForFunction(() => !document.querySelector('#diff-table .tr[data-name="pre"]'));
+  assert.equal(await page.locator('#diff-table .tr[data-name="mid"]').count(), 0);
+  assert.equal(await page.locator('#diff-table .tr[data-name="late"]').count(), 1);
+  assert.deepEqual(renders.splice(0), [], 'the preview sends no request');
+  assert.equal(new URL(page.url()).searchParams.get('rightFrom'), String(FIRST.from), 'nothing is committed while dragging');
+
+  // Released: the exact window is loaded (its new leading edge fetched) and shown.
+  await page.mouse.up();
+  await page.waitForFunction(f => new URL(location.href).searchParams.get('rightFrom') !== String(f), FIRST.from);
+  const q = new URL(page.url()).searchParams;
+  const moved = { from: Number(q.get('rightFrom')), until: Number(q.get('rightUntil')) };
+  await page.waitForFunction(() => !document.querySelector('.chunk-progress'));
+  await page.waitForFunction(() => document.querySelector('#diff-table .tr[data-name="late"]'));
+  const { totals, numTicks } = await renderTotals(moved);
+  const share = n => `${(100 * n / numTicks).toFixed(2)} %`;
+  await page.waitForFunction(([n, want]) => document.querySelectorAll(`#diff-table .tr[data-name="${n}"] .td`)[4]?.textContent === want,
+    ['late', share(totals.late)]);
+  assert.ok(renders.some(([f]) => f === moved.from), `the new leading edge is fetched: ${JSON.stringify(renders)}`);
+  assert.deepEqual(browser.problems, []);
+});
+
 test('the comparison view: side by side, synced search, compare with prior, toggle to diff', async () => {
   const { page } = browser;
   await page.goto(`${server.url}/comparison?${params(FIRST)}`);

@@ -130,6 +130,21 @@ impl DiffLoader {
         });
     }
 
+    /// Shows `side` over `window` from its cached chunks while its selection is dragged
+    /// (nothing happens where they are not all cached); releasing it loads the window
+    /// exactly through [`DiffLoader::load`].
+    pub fn preview(self, side: Side, query: &str, window: (i64, i64), range: (i64, i64)) {
+        let preview = self.chunks[slot(side)].preview(
+            query,
+            Window::snap(window.0, window.1),
+            Window::snap(range.0, range.1),
+        );
+        if let Some(p) = preview {
+            let id = self.next_id(side);
+            self.finish(side, id, Ok(p));
+        }
+    }
+
     /// Loads the main timeline: `query` over `range` (a `/render` of one node: only its
     /// timeline is used).
     pub fn load_timeline(self, query: String, range: (i64, i64)) {

@@ -1,11 +1,12 @@
-//! The main timeline of the comparison and diff views with both selections, and the
-//! warning (with "Sync timelines") when a selection lies outside its range.
+//! The main timeline of the comparison and diff views with both selections (a dragged one
+//! previews its cached chunks in the graphs), and the warning (with "Sync timelines") when a selection lies outside its range.
 
 use leptos::prelude::*;
 
 use super::loader::DiffLoader;
 use crate::components::compare_timeline::CompareTimeline;
 use crate::state::diff_view::{DiffViewState, Side};
+use crate::state::source::Source;
 
 /// Main timeline, selections and out-of-range warning.
 #[component]
@@ -35,7 +36,21 @@ pub fn MainTimeline(
     let select = Callback::new(move |(side, from, until): (Side, i64, i64)| {
         let mut s = state.get_untracked();
         s.set_window(side, from, until);
-        on_change.run(s);
+        if state.with_untracked(|old| *old != s) {
+            on_change.run(s);
+        } else if loader.chunks[usize::from(side == Side::Right)].previewing() {
+            // Dragged away and back: the same window, but a preview is on screen.
+            let now = now.get_untracked();
+            loader.load(side, s.source(side, now), s.range.resolve(now));
+        }
+    });
+    let preview = Callback::new(move |(side, from, until): (Side, i64, i64)| {
+        let now = now.get_untracked();
+        state.with_untracked(|s| {
+            if let Some(Source::Query { query, .. }) = s.source(side, now) {
+                loader.preview(side, &query, (from, until), s.range.resolve(now));
+            }
+        });
     });
     let outside = move || {
         let now = now.get();
@@ -59,6 +74,6 @@ pub fn MainTimeline(
     };
     view! {
         {outside}
-        <CompareTimeline model=loader.timeline.into() windows=windows offset_min=offset on_select=select />
+        <CompareTimeline model=loader.timeline.into() windows=windows offset_min=offset on_select=select on_preview=preview />
     }
 }
