@@ -76,7 +76,7 @@ pub fn TagBar(
     view! {
         <div class="tag-bar">
             <div class="tag-menu">
-                <button id="tag-select" class="btn" on:click=open_menu>"Select tag"</button>
+                <button class="btn tag-select" on:click=open_menu>"Select tag"</button>
                 <Show when=move || open.get()>
                     <div class="dropdown tag-panel">
                         <ul class="tag-labels">
@@ -115,7 +115,6 @@ pub fn TagBar(
                 </Show>
             </div>
             <input
-                id="query-input"
                 class="input query"
                 spellcheck="false"
                 prop:value=move || draft.get()

@@ -23,7 +23,7 @@ pub fn ComparisonPage() -> impl IntoView {
         loader,
         now,
     } = TwoSides::new("/comparison", false);
-    let synced = Memo::new(move |_| state.with(|s| s.right_search.is_none()));
+    let synced = Signal::derive(move || state.with(|s| s.right_search.is_none()));
     let prior = move |ev| {
         let value = event_target_value(&ev);
         let Some((_, period)) = PRIOR_PERIODS.iter().find(|(label, _)| *label == value) else {

@@ -21,14 +21,15 @@ const INGESTS = [
   ['main;work;pre 30', c0 + 310],     // in a chunk of the first selection, before the second
   ['main;work;mid 70', c0 + 400],     // in the second selection's leading edge
   ['main;work;late 20', now - 300],   // in whole chunks of both
+  ['main;work;eu 5', now - 7200, '{region=eu}'], // in no selection: only its label is used
 ];
 const FIRST = { from: c0 + 30, until: now };
 const SECOND = { from: c0 + 330, until: now };
 
 before(async () => {
   server = await startServer(['--no-self-profiling']);
-  for (const [body, from] of INGESTS) {
-    const r = await fetch(`${server.url}/ingest?name=${encodeURIComponent(APP + '{}')}&from=${from}&until=${from + 10}&spyName=gospy&sampleRate=100`,
+  for (const [body, from, labels = '{}'] of INGESTS) {
+    const r = await fetch(`${server.url}/ingest?name=${encodeURIComponent(APP + labels)}&from=${from}&until=${from + 10}&spyName=gospy&sampleRate=100`,
       { method: 'POST', body: body + '\n' });
     assert.equal(r.status, 200);
   }
@@ -178,6 +179,23 @@ test('while its edge is dragged, the selection previews its cached chunks withou
   await page.waitForFunction(([n, want]) => document.querySelectorAll(`#diff-table .tr[data-name="${n}"] .td`)[4]?.textContent === want,
     ['late', share(totals.late)]);
   assert.ok(renders.some(([f]) => f === moved.from), `the new leading edge is fetched: ${JSON.stringify(renders)}`);
+  assert.deepEqual(browser.problems, []);
+});
+
+test('each side has its own tag bar: a tag narrows only that side\'s query', async () => {
+  const { page } = browser;
+  await page.goto(`${server.url}/comparison-diff?${params(FIRST)}`);
+  await page.waitForSelector('#diff-table .tr[data-name="late"]');
+  await page.click('#right-side .tag-select');
+  await page.click('#right-side [data-label="region"]');
+  await page.click('#right-side [data-value="eu"]');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('rightQuery') === 'cmpapp.cpu{region="eu"}');
+  assert.equal(new URL(page.url()).searchParams.get('leftQuery') ?? '', '', 'the baseline keeps the main query');
+  assert.equal(await page.inputValue('#right-side .tag-bar .query'), 'cmpapp.cpu{region="eu"}');
+  assert.equal(await page.inputValue('#left-side .tag-bar .query'), `${APP}{}`);
+  // The comparison now reads only region=eu, which has no data in its window.
+  await page.waitForFunction(() => !document.querySelector('#diff-table .tr[data-name="late"]'));
+  assert.equal(await page.locator('#diff-table .tr[data-name="base"]').count(), 1, 'the baseline is unchanged');
   assert.deepEqual(browser.problems, []);
 });
 

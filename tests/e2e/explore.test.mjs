@@ -90,11 +90,11 @@ test('a time preset changes the range and Back undoes it', async () => {
 
 test('a tag value from the tag menu is added to the query', async () => {
   const { page } = browser;
-  await page.click('#tag-select');
+  await page.click('.tag-bar .tag-select');
   await page.click('[data-label="env"]');
   await page.click('[data-value="e2e"]');
   await page.waitForFunction(() => new URL(location.href).searchParams.get('query') === 'shop.web.cpu{env="e2e"}');
-  assert.equal(await page.inputValue('#query-input'), 'shop.web.cpu{env="e2e"}');
+  assert.equal(await page.inputValue('.tag-bar .query'), 'shop.web.cpu{env="e2e"}');
   assert.deepEqual(browser.problems, []);
 });
 

@@ -1,10 +1,13 @@
-//! The two side boxes of the diff view: each side's title and colour, its query and window
-//! (as the original writes them: `now-1h`, unix seconds) or its profile URL, and a link
+//! The two side boxes of the diff view: each side's title and colour, its query with its own
+//! tag bar and its window (as the original writes them: `now-1h`, unix seconds) or its
+//! profile URL, and a link
 //! that opens the side alone in the single view.
 
 use leptos::prelude::*;
 
+use crate::components::tag_bar::TagBar;
 use crate::state::diff_view::{DiffViewState, Side, SideParams};
+use crate::state::tags::app_of;
 
 /// Baseline and comparison boxes.
 #[component]
@@ -37,6 +40,8 @@ pub fn SideBoxes(
             }
         };
         let link = move || state.with(|s| s.single_view_link(side, now.get()));
+        let query = Signal::derive(move || state.with(|s| s.side_query(side).to_owned()));
+        let app = Signal::derive(move || query.with(|q| app_of(q).unwrap_or_default()));
         view! {
             <div class="diff-side" data-side=side.prefix() id=format!("{}-side", side.prefix())>
                 <strong><span class="chip"></span>{side.title()}</strong>" "
@@ -44,7 +49,8 @@ pub fn SideBoxes(
                     Some(url) => view! { <span class="muted">{url}</span> }.into_any(),
                     None => view! {
                         <span>
-                            {field("query", |p| p.query.clone(), |p, v| p.query = v)}
+                            <TagBar query=query app=app
+                                on_query=Callback::new(move |q| set(|p, v| p.query = v, q)) />
                             {field("from", |p| p.from.clone(), |p, v| p.from = v)}
                             {field("until", |p| p.until.clone(), |p, v| p.until = v)}
                         </span>

@@ -182,10 +182,10 @@ pub fn ExplorePage() -> impl IntoView {
                 />
                 <div class="spacer"></div>
                 <TimePicker
-                    range=Signal::from(Memo::new(move |_| state.with(|s| s.range.clone())))
+                    range=Signal::derive(move || state.with(|s| s.range.clone()))
                     label=range_label
                     offset_min=offset
-                    utc=Signal::from(Memo::new(move |_| state.with(|s| s.utc)))
+                    utc=Signal::derive(move || state.with(|s| s.utc))
                     browser_offset_min=browser_offset
                     now=now.into()
                     on_change=set_range
