@@ -98,7 +98,7 @@ fn the_store_reports_missing_chunks_and_merges_through_groups() {
     assert_eq!(s.merged(0..4), None);
     s.insert(2, chunk_tree(2));
     let direct = Tree::merge((0..4).map(chunk_tree).collect::<Vec<_>>().iter());
-    assert_eq!(s.merged(0..4), Some(direct.clone()));
+    assert_eq!(s.merged(0..4), Some(direct));
     // Groups of fewer than 8 chunks are not kept: without its chunks, 0..4 is missing again.
     for i in 0..4 {
         s.remove((0, i));
