@@ -21,6 +21,7 @@ const INGESTS = [
   ['main;work;pre 30', c0 + 310],     // in a chunk of the first selection, before the second
   ['main;work;mid 70', c0 + 400],     // in the second selection's leading edge
   ['main;work;late 20', now - 300],   // in whole chunks of both
+  ['main;work;edge 7', c0 + 640],     // in the leading edge of a selection from c0 + 630 (60 s chunks)
   ['main;work;eu 5', now - 7200, '{region=eu}'], // in no selection: only its label is used
 ];
 const FIRST = { from: c0 + 30, until: now };
@@ -179,6 +180,47 @@ test('while its edge is dragged, the selection previews its cached chunks withou
   await page.waitForFunction(([n, want]) => document.querySelectorAll(`#diff-table .tr[data-name="${n}"] .td`)[4]?.textContent === want,
     ['late', share(totals.late)]);
   assert.ok(renders.some(([f]) => f === moved.from), `the new leading edge is fetched: ${JSON.stringify(renders)}`);
+  assert.deepEqual(browser.problems, []);
+});
+
+test('a selection moved away and back shows its exact window again', async () => {
+  const { page } = browser;
+  // A 6 h main range (60 s chunks), so the selection is wide enough on screen to move.
+  const q = params(FIRST);
+  q.set('from', 'now-6h');
+  await page.goto(`${server.url}/comparison-diff?${q}`);
+  await page.waitForSelector('#diff-table .tr[data-name="pre"]');
+  await page.waitForFunction(() => !document.querySelector('.chunk-progress'));
+  // Narrow the selection to start after `pre` and `mid` (their chunks stay cached) and end
+  // on the 10 s grid, so a move back to where it was gives exactly the same window.
+  const from = c0 + 630;
+  const until = Math.floor(now / 10) * 10;
+  await page.fill('#right-side [data-field="until"]', String(until));
+  await page.press('#right-side [data-field="until"]', 'Enter');
+  await page.waitForFunction(u => new URL(location.href).searchParams.get('rightUntil') === String(u), until);
+  await page.fill('#right-side [data-field="from"]', String(from));
+  await page.press('#right-side [data-field="from"]', 'Enter');
+  await page.waitForFunction(() => !document.querySelector('#diff-table .tr[data-name="pre"]'));
+  await page.waitForFunction(() => !document.querySelector('.chunk-progress'));
+  await page.waitForSelector('#diff-table .tr[data-name="edge"]');
+  const before = await rowText(page, 'late');
+  const sel = await page.$eval('#compare-timeline .sel-right', e => { const b = e.getBoundingClientRect(); return { x: b.x + b.width / 2, y: b.y + b.height / 2, w: b.width }; });
+  const secondsPerPx = (until - from) / sel.w;
+  // Moved about 400 s earlier, the preview shows the cached chunks of `pre` and `mid`.
+  await page.mouse.move(sel.x, sel.y);
+  await page.mouse.down();
+  await page.mouse.move(sel.x - 400 / secondsPerPx, sel.y);
+  await page.waitForSelector('#diff-table .tr[data-name="mid"]');
+  // Back where it was and released: the same window, loaded exactly again.
+  await page.mouse.move(sel.x, sel.y);
+  await page.mouse.up();
+  await page.waitForFunction(() => !document.querySelector('#diff-table .tr[data-name="mid"]'));
+  // `edge` lies in the window's leading edge, which only the exact load reads.
+  await page.waitForSelector('#diff-table .tr[data-name="edge"]');
+  const after = new URL(page.url()).searchParams;
+  assert.deepEqual([after.get('rightFrom'), after.get('rightUntil')], [String(from), String(until)]);
+  await page.waitForFunction(() => !document.querySelector('.chunk-progress'));
+  assert.deepEqual(await rowText(page, 'late'), before);
   assert.deepEqual(browser.problems, []);
 });
 

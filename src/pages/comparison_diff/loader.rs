@@ -145,6 +145,14 @@ impl DiffLoader {
         }
     }
 
+    /// Loads `side` exactly again if a preview is on screen (a selection released where
+    /// it started: its state did not change, so nothing else reloads it).
+    pub fn settle(self, side: Side, source: Option<Source>, range: (i64, i64)) {
+        if self.chunks[slot(side)].previewing() {
+            self.load(side, source, range);
+        }
+    }
+
     /// Loads the main timeline: `query` over `range` (a `/render` of one node: only its
     /// timeline is used).
     pub fn load_timeline(self, query: String, range: (i64, i64)) {

@@ -1,5 +1,6 @@
 //! The main timeline of the comparison and diff views with both selections (a dragged one
-//! previews its cached chunks in the graphs), and the warning (with "Sync timelines") when a selection lies outside its range.
+//! previews its cached chunks in the graphs), and the warning (with "Sync timelines") when
+//! a selection lies outside its range.
 
 use leptos::prelude::*;
 
@@ -38,10 +39,10 @@ pub fn MainTimeline(
         s.set_window(side, from, until);
         if state.with_untracked(|old| *old != s) {
             on_change.run(s);
-        } else if loader.chunks[usize::from(side == Side::Right)].previewing() {
-            // Dragged away and back: the same window, but a preview is on screen.
+        } else {
+            // Dragged away and back: the same window, but a preview may be on screen.
             let now = now.get_untracked();
-            loader.load(side, s.source(side, now), s.range.resolve(now));
+            loader.settle(side, s.source(side, now), s.range.resolve(now));
         }
     });
     let preview = Callback::new(move |(side, from, until): (Side, i64, i64)| {
