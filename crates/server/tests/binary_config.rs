@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use cinder_server::config::options::{Kind, OPTIONS};
 
+use crate::support::free_port;
+
 const BIN: &str = env!("CARGO_BIN_EXE_cinder");
 
 fn cinder(args: &[&str]) -> Command {
@@ -142,14 +144,6 @@ impl Drop for Server {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 fn healthz(port: u16) -> bool {

@@ -1,5 +1,5 @@
 //! What the in-process test modules share: a server state over a fresh temporary store,
-//! and sending it one request. Each module adds its own helpers in its own `impl Server`.
+//! and sending it one request; and, for the tests that start the binary, a free port. Each module adds its own helpers in its own `impl Server`.
 
 use std::sync::Arc;
 
@@ -53,4 +53,13 @@ impl Server {
         let body = resp.into_body().collect().await.unwrap().to_bytes();
         (status, String::from_utf8_lossy(&body).into_owned())
     }
+}
+
+/// A loopback port nothing listens on now (for a binary the test starts).
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
